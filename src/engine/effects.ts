@@ -1,0 +1,188 @@
+/**
+ * Effects: what a reconcile handler asks the engine to do. Handlers are generator functions
+ * that `yield*` the helpers of {@link ReconcileContext}; the engine performs each effect
+ * against the world and resumes the generator with the result.
+ *
+ * Scheduling points (API calls, mutex acquires, external-system calls) end a step, so two
+ * handlers interleave call by call. Local effects (lister reads, memory, queue adds, logs)
+ * run inside the step of the preceding scheduling point.
+ *
+ * Why generators and not async functions: a generator is resumed synchronously by the
+ * engine, so stepping never depends on Node's microtask timing, and an in-flight handler
+ * can be rebuilt at any state by replaying its recorded effect results (exhaustive search
+ * branches without copying closures).
+ */
+import type { DeleteOptions, KubeObject, ListOptions, StoredObject } from '../api/types.ts';
+
+export type Effect =
+  // Scheduling points
+  | { readonly op: 'get'; readonly kind: string; readonly namespace?: string; readonly name: string }
+  | { readonly op: 'list'; readonly kind: string; readonly options?: ListOptions }
+  | { readonly op: 'create'; readonly object: KubeObject }
+  | { readonly op: 'update'; readonly object: KubeObject }
+  | { readonly op: 'updateStatus'; readonly object: KubeObject }
+  | {
+      readonly op: 'patch';
+      readonly kind: string;
+      readonly namespace?: string;
+      readonly name: string;
+      readonly patch: unknown;
+      readonly subresource?: 'status';
+    }
+  | {
+      readonly op: 'delete';
+      readonly kind: string;
+      readonly namespace?: string;
+      readonly name: string;
+      readonly options?: DeleteOptions;
+    }
+  | { readonly op: 'lock'; readonly mutex: string; readonly key: string }
+  | { readonly op: 'external'; readonly system: string; readonly call: string; readonly args: unknown }
+  // Local effects
+  | { readonly op: 'unlock'; readonly mutex: string; readonly key: string }
+  | { readonly op: 'listerGet'; readonly kind: string; readonly namespace?: string; readonly name: string }
+  | { readonly op: 'listerList'; readonly kind: string; readonly options?: ListOptions }
+  | { readonly op: 'memoryGet' }
+  | { readonly op: 'memoryUpdate'; readonly update: (memory: unknown) => unknown }
+  | { readonly op: 'externalRead'; readonly system: string }
+  | { readonly op: 'enqueue'; readonly queue: string; readonly key: string; readonly afterMs?: number; readonly rateLimited?: boolean }
+  | { readonly op: 'forget'; readonly queue: string; readonly key: string }
+  | { readonly op: 'now' }
+  | { readonly op: 'log'; readonly message: string };
+
+export type EffectOp = Effect['op'];
+
+const schedulingOps: ReadonlySet<EffectOp> = new Set<EffectOp>([
+  'get',
+  'list',
+  'create',
+  'update',
+  'updateStatus',
+  'patch',
+  'delete',
+  'lock',
+  'external',
+]);
+
+export function isSchedulingPoint(e: Effect): boolean {
+  return schedulingOps.has(e.op);
+}
+
+export function isApiCall(e: Effect): boolean {
+  return schedulingOps.has(e.op) && e.op !== 'lock' && e.op !== 'external';
+}
+
+export function isEffect(value: unknown): value is Effect {
+  return typeof value === 'object' && value !== null && typeof (value as { op?: unknown }).op === 'string';
+}
+
+/** What a handler returns: nothing (success), or a controller-runtime style requeue request (Q6). */
+export type ReconcileResult = void | undefined | { readonly requeue?: boolean; readonly requeueAfterMs?: number };
+
+/** A reconcile handler: a generator over effects. Throwing an ApiError or a ReconcileError = returning an error (rate-limited requeue). */
+export type Reconciler<M = unknown> = (ctx: ReconcileContext<M>, key: string) => Generator<Effect, ReconcileResult, unknown>;
+
+/** A plain task body (startup code, periodic GC). Errors are logged, like `klog.Error` in a `wait.Until` loop. */
+export type Task<M = unknown> = (ctx: ReconcileContext<M>) => Generator<Effect, void, unknown>;
+
+/** An error a handler returns on purpose (Go's `return err`): the item is requeued with rate limiting. */
+export class ReconcileError extends Error {
+  override readonly name = 'ReconcileError';
+}
+
+/** Typed client API for handlers. Every call is a scheduling point. */
+export interface Client {
+  get<T extends StoredObject = StoredObject>(kind: string, namespace: string | undefined, name: string): Generator<Effect, T, unknown>;
+  list<T extends StoredObject = StoredObject>(kind: string, options?: ListOptions): Generator<Effect, T[], unknown>;
+  create<T extends StoredObject = StoredObject>(object: KubeObject): Generator<Effect, T, unknown>;
+  update<T extends StoredObject = StoredObject>(object: KubeObject): Generator<Effect, T, unknown>;
+  updateStatus<T extends StoredObject = StoredObject>(object: KubeObject): Generator<Effect, T, unknown>;
+  /** JSON merge patch (types.MergePatchType). */
+  patch<T extends StoredObject = StoredObject>(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    subresource?: 'status',
+  ): Generator<Effect, T, unknown>;
+  delete(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    options?: DeleteOptions,
+  ): Generator<Effect, { deleted: boolean; object: StoredObject }, unknown>;
+}
+
+/** A lister over the controller's informer cache (W5): may be stale. `get` throws NotFound like Go listers. */
+export interface Lister<T extends StoredObject = StoredObject> {
+  get(namespace: string | undefined, name: string): Generator<Effect, T, unknown>;
+  list(options?: ListOptions): Generator<Effect, T[], unknown>;
+}
+
+/** What a reconcile handler can do. */
+export interface ReconcileContext<M = unknown> {
+  readonly client: Client;
+  lister<T extends StoredObject = StoredObject>(kind: string): Lister<T>;
+  /** Acquire a keyed mutex (Go keymutex.LockKey); blocks (is not schedulable) while another holder has it. */
+  lock(mutex: string, key: string): Generator<Effect, void, unknown>;
+  unlock(mutex: string, key: string): Generator<Effect, void, unknown>;
+  /** Run `body` holding the keyed mutex; releases it however `body` ends (Go's `defer Unlock`). */
+  withLock<T>(mutex: string, key: string, body: () => Generator<Effect, T, unknown>): Generator<Effect, T, unknown>;
+  /** Read the controller's in-memory state (e.g. IPAM). */
+  memory(): Generator<Effect, M, unknown>;
+  /** Replace the controller's in-memory state with `update(current)`; returns the new state. `update` must be pure. */
+  updateMemory(update: (memory: M) => M): Generator<Effect, M, unknown>;
+  /** Call an external system (e.g. OVN northbound); a scheduling point. */
+  external<R = unknown>(system: string, call: string, args?: unknown): Generator<Effect, R, unknown>;
+  /** Read an external system's state without a scheduling point (e.g. a local OVN cache). */
+  readExternal<S = unknown>(system: string): Generator<Effect, S, unknown>;
+  enqueue(queue: string, key: string): Generator<Effect, void, unknown>;
+  enqueueAfter(queue: string, key: string, delayMs: number): Generator<Effect, void, unknown>;
+  enqueueRateLimited(queue: string, key: string): Generator<Effect, void, unknown>;
+  forget(queue: string, key: string): Generator<Effect, void, unknown>;
+  /** Simulation time in ms. */
+  now(): Generator<Effect, number, unknown>;
+  /** A line for the execution log (like klog). */
+  log(message: string): Generator<Effect, void, unknown>;
+}
+
+function* perform<T>(effect: Effect): Generator<Effect, T, unknown> {
+  return (yield effect) as T;
+}
+
+/** The context object is stateless: it only builds effects, so one instance serves every handler. */
+export const reconcileContext: ReconcileContext<any> = {
+  client: {
+    get: (kind, namespace, name) => perform({ op: 'get', kind, namespace, name }),
+    list: (kind, options) => perform({ op: 'list', kind, options }),
+    create: (object) => perform({ op: 'create', object }),
+    update: (object) => perform({ op: 'update', object }),
+    updateStatus: (object) => perform({ op: 'updateStatus', object }),
+    patch: (kind, namespace, name, patch, subresource) => perform({ op: 'patch', kind, namespace, name, patch, subresource }),
+    delete: (kind, namespace, name, options) => perform({ op: 'delete', kind, namespace, name, options }),
+  },
+  lister: (kind) => ({
+    get: (namespace, name) => perform({ op: 'listerGet', kind, namespace, name }),
+    list: (options) => perform({ op: 'listerList', kind, options }),
+  }),
+  lock: (mutex, key) => perform({ op: 'lock', mutex, key }),
+  unlock: (mutex, key) => perform({ op: 'unlock', mutex, key }),
+  *withLock(mutex, key, body) {
+    yield { op: 'lock', mutex, key };
+    try {
+      return yield* body();
+    } finally {
+      yield { op: 'unlock', mutex, key };
+    }
+  },
+  memory: () => perform({ op: 'memoryGet' }),
+  updateMemory: (update) => perform({ op: 'memoryUpdate', update: update as (m: unknown) => unknown }),
+  external: (system, call, args) => perform({ op: 'external', system, call, args }),
+  readExternal: (system) => perform({ op: 'externalRead', system }),
+  enqueue: (queue, key) => perform({ op: 'enqueue', queue, key }),
+  enqueueAfter: (queue, key, afterMs) => perform({ op: 'enqueue', queue, key, afterMs }),
+  enqueueRateLimited: (queue, key) => perform({ op: 'enqueue', queue, key, rateLimited: true }),
+  forget: (queue, key) => perform({ op: 'forget', queue, key }),
+  now: () => perform({ op: 'now' }),
+  log: (message) => perform({ op: 'log', message }),
+};

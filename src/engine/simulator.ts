@@ -1,0 +1,956 @@
+/**
+ * The deterministic simulator: from a world, which actions are enabled, and what one
+ * action does. Both are pure functions of (system, world); the Simulator instance only
+ * caches lookups built from the system definition and the generators of in-flight handlers
+ * (rebuilt by replay whenever a world is stepped from a different branch).
+ */
+import { ApiError, internalError, notFound, unknownKind } from '../api/errors.ts';
+import { resourceOf } from '../api/kinds.ts';
+import { objectKey, keyOf } from '../api/keys.ts';
+import { garbageCollectorActions, kubeletActions, namespaceControllerActions, type SystemAction } from '../api/actors.ts';
+import {
+  createObject,
+  deleteObject,
+  emptyApiState,
+  getObject,
+  listObjects,
+  patchObject,
+  updateObject,
+  updateStatus,
+} from '../api/server.ts';
+import type { ApiEnv, ApiResult, ApiState, KubeObject, ListOptions, StoredObject, WatchEvent } from '../api/types.ts';
+import { describeEffect, formatTime } from './describe.ts';
+import { type Effect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
+import { emptyFootprint, type Footprint } from './footprint.ts';
+import { matchesSelector } from './selector.ts';
+import { nextInt, seedState } from './rng.ts';
+import type {
+  ControllerDef,
+  EngineOptions,
+  ExternalSystemDef,
+  HandlerContext,
+  QueueDef,
+  Scenario,
+  SystemDef,
+  UserOp,
+} from './system.ts';
+import { ExternalError } from './system.ts';
+import * as wq from './workqueue.ts';
+import type { ControllerState, EffectResult, Failure, Inflight, InformerState, PendingEvent, ResultList, World } from './world.ts';
+
+export type Action =
+  | { readonly kind: 'user'; readonly id: string; readonly actor: string; readonly op: UserOp }
+  | { readonly kind: 'deliver'; readonly id: string; readonly actor: string; readonly controller: string; readonly informer: string; readonly index: number }
+  | { readonly kind: 'begin'; readonly id: string; readonly actor: string; readonly controller: string; readonly queue: string }
+  | { readonly kind: 'beginTask'; readonly id: string; readonly actor: string; readonly controller: string; readonly task: string }
+  | { readonly kind: 'resume'; readonly id: string; readonly actor: string; readonly controller: string; readonly inflight: string; readonly fail: boolean }
+  | { readonly kind: 'clock'; readonly id: string; readonly actor: 'clock'; readonly to: number }
+  | { readonly kind: 'system'; readonly id: string; readonly actor: string; readonly action: SystemAction }
+  | { readonly kind: 'restart'; readonly id: string; readonly actor: 'fault'; readonly controller: string }
+  | { readonly kind: 'disconnect'; readonly id: string; readonly actor: 'fault'; readonly controller: string; readonly informer: string }
+  | { readonly kind: 'resync'; readonly id: string; readonly actor: 'fault'; readonly controller: string; readonly informer: string };
+
+export type ActionKind = Action['kind'];
+
+/** One line of the execution log. */
+export interface LogEntry {
+  readonly step: number;
+  readonly id: string;
+  readonly actor: string;
+  /** What happened: API results, handler log lines, outcomes. */
+  readonly notes: readonly string[];
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+}
+
+export interface StepResult {
+  readonly world: World;
+  readonly entry: LogEntry;
+}
+
+const TASK_START = 'start';
+const DEFAULT_MAX_LOCAL = 10_000;
+const DEFAULT_MAX_STEPS = 1_000;
+
+type Gen = Generator<Effect, ReconcileResult, unknown>;
+
+function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
+  return String(e);
+}
+
+/** Mutable scratch for one step: the world being built plus the footprint and notes. */
+class StepTxn {
+  world: World;
+  readonly fp: Footprint = emptyFootprint();
+  readonly notes: string[] = [];
+  constructor(world: World) {
+    this.world = world;
+  }
+  read(r: string): void {
+    this.fp.reads.push(r);
+  }
+  write(r: string): void {
+    this.fp.writes.push(r);
+  }
+  controller(name: string): ControllerState {
+    return this.world.controllers[name];
+  }
+  setController(name: string, state: ControllerState): void {
+    this.world = { ...this.world, controllers: { ...this.world.controllers, [name]: state } };
+  }
+  updateController(name: string, f: (c: ControllerState) => ControllerState): void {
+    this.setController(name, f(this.controller(name)));
+  }
+  fail(failure: Failure): void {
+    if (!this.world.failure) this.world = { ...this.world, failure };
+  }
+}
+
+export class Simulator {
+  readonly system: SystemDef;
+  readonly options: EngineOptions;
+  private readonly controllerDefs: ReadonlyMap<string, ControllerDef<any>>;
+  private readonly externalDefs: ReadonlyMap<string, ExternalSystemDef<any>>;
+  private readonly generators = new WeakMap<Inflight, Gen>();
+  private readonly maxLocal: number;
+  private readonly maxSteps: number;
+
+  constructor(system: SystemDef, options: EngineOptions = {}) {
+    this.system = system;
+    this.options = options;
+    this.controllerDefs = new Map(system.controllers.map((c) => [c.name, c]));
+    this.externalDefs = new Map((system.externals ?? []).map((e) => [e.name, e]));
+    this.maxLocal = options.maxLocalEffects ?? DEFAULT_MAX_LOCAL;
+    this.maxSteps = options.maxReconcileSteps ?? DEFAULT_MAX_STEPS;
+  }
+
+  /** The world before any user operation: empty API server, controllers starting up. */
+  initialWorld(): World {
+    const faults = this.options.faults ?? {};
+    let world: World = {
+      clock: 0,
+      rng: seedState(this.options.seed ?? 0),
+      api: emptyApiState(this.system.kinds, this.system.apiOptions),
+      controllers: {},
+      externals: Object.fromEntries((this.system.externals ?? []).map((e) => [e.name, e.initial])),
+      users: {},
+      faults: {
+        restarts: faults.restarts ?? 0,
+        watchDisconnects: faults.watchDisconnects ?? 0,
+        resyncs: faults.resyncs ?? 0,
+        apiErrors: faults.apiErrors ?? 0,
+      },
+      steps: 0,
+    };
+    for (const c of this.system.controllers) {
+      world = { ...world, controllers: { ...world.controllers, [c.name]: this.freshController(c, world.api, 0) } };
+    }
+    return world;
+  }
+
+  /** A controller process just started: empty queues and memory, caches about to receive the initial list. */
+  private freshController(def: ControllerDef<any>, api: ApiState, restarts: number): ControllerState {
+    const informers: Record<string, InformerState> = {};
+    for (const kind of Object.keys(def.watches)) {
+      const pending: PendingEvent[] = listObjects(api, kind).map((object) => ({
+        type: 'ADDED' as const,
+        key: keyOf(object),
+        object,
+        initial: true,
+      }));
+      informers[kind] = { cache: {}, pending, unsynced: pending.length };
+    }
+    const queues: Record<string, wq.QueueState> = {};
+    for (const [name, q] of Object.entries(def.queues)) queues[name] = wq.emptyQueue(q.rateLimiter);
+    return { informers, queues, memory: def.initialMemory, locks: {}, inflight: {}, started: false, timers: {}, restarts };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Enabled actions
+
+  /** Every action enabled in `world`, in a fixed order (deliveries, handlers, system actors, users, faults, clock). */
+  enabled(world: World, scenario: Scenario): Action[] {
+    if (world.failure) return [];
+    const out: Action[] = [];
+    for (const def of this.system.controllers) this.controllerActions(world, def, out);
+    for (const a of this.systemActions(world.api)) out.push({ kind: 'system', id: a.id, actor: a.actor, action: a });
+    this.userActions(world, scenario, out);
+    this.faultActions(world, out);
+    const next = this.nextTimer(world);
+    if (next !== undefined) out.push({ kind: 'clock', id: `clock: advance to ${formatTime(next)}`, actor: 'clock', to: next });
+    return out;
+  }
+
+  private systemActions(api: ApiState): SystemAction[] {
+    const actors = this.system.systemActors ?? ['garbage-collector', 'namespace-controller', 'kubelet'];
+    const out: SystemAction[] = [];
+    if (actors.includes('kubelet')) out.push(...kubeletActions(api));
+    if (actors.includes('garbage-collector')) out.push(...garbageCollectorActions(api));
+    if (actors.includes('namespace-controller')) out.push(...namespaceControllerActions(api));
+    return out;
+  }
+
+  private controllerActions(world: World, def: ControllerDef<any>, out: Action[]): void {
+    const c = world.controllers[def.name];
+    const ctrl = def.name;
+    // Informer deliveries: the oldest pending event of each object (per-object order, W2).
+    for (const [kind, inf] of Object.entries(c.informers)) {
+      if (inf.pending.length === 0) continue;
+      const seen = new Set<string>();
+      inf.pending.forEach((ev, index) => {
+        if (seen.has(ev.key)) return;
+        seen.add(ev.key);
+        const label = ev.type === 'DELETED' && ev.tombstone ? 'DELETED(tombstone)' : ev.type;
+        out.push({ kind: 'deliver', id: `deliver ${ev.key} ${label} -> ${ctrl}`, actor: ctrl, controller: ctrl, informer: kind, index });
+      });
+    }
+    // In-flight handlers paused at a scheduling point.
+    const inflightIds = Object.keys(c.inflight).sort();
+    for (const id of inflightIds) {
+      const f = c.inflight[id];
+      const p = f.pending;
+      if (p.op === 'lock') {
+        const holder = c.locks[`${p.mutex}/${p.key}`];
+        if (holder !== undefined) continue;
+      }
+      const base = `${ctrl}/${f.queue ?? f.task}: ${f.handler}(${f.key}) ${describeEffect(p)}`;
+      out.push({ kind: 'resume', id: base, actor: ctrl, controller: ctrl, inflight: id, fail: false });
+      if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external') {
+        out.push({ kind: 'resume', id: `${base} !fail`, actor: 'fault', controller: ctrl, inflight: id, fail: true });
+      }
+    }
+    // Start-up runs once every cache has synced; workers and periodic tasks only after it.
+    const synced = Object.values(c.informers).every((i) => i.unsynced === 0);
+    if (!c.started) {
+      if (synced && def.start && !c.inflight[`${ctrl}/task/${TASK_START}`]) {
+        out.push({ kind: 'beginTask', id: `${ctrl}/${TASK_START}: ${def.start.name || TASK_START} begin`, actor: ctrl, controller: ctrl, task: TASK_START });
+      }
+      return;
+    }
+    for (const [qname, qdef] of Object.entries(def.queues)) {
+      const q = c.queues[qname];
+      if (q.queue.length === 0) continue;
+      const busy = Object.keys(q.processing).length;
+      if (busy >= qdef.workers) continue;
+      out.push({
+        kind: 'begin',
+        id: `${ctrl}/${qname}: ${handlerName(qdef)}(${q.queue[0]}) begin`,
+        actor: ctrl,
+        controller: ctrl,
+        queue: qname,
+      });
+    }
+    for (const [task, due] of Object.entries(c.timers)) {
+      if (due <= world.clock) {
+        const p = def.periodic![task];
+        out.push({ kind: 'beginTask', id: `${ctrl}/${task}: ${p.run.name || task} begin`, actor: ctrl, controller: ctrl, task });
+      }
+    }
+  }
+
+  private userActions(world: World, scenario: Scenario, out: Action[]): void {
+    const byActor = opsByActor(scenario.ops);
+    for (const [actor, ops] of byActor) {
+      const next = world.users[actor] ?? 0;
+      if (next >= ops.length) continue;
+      const op = ops[next];
+      if (op.afterGone?.some((k) => k in world.api.objects)) continue;
+      out.push({ kind: 'user', id: `${actor}: ${describeUserOp(op)}`, actor, op });
+    }
+  }
+
+  private faultActions(world: World, out: Action[]): void {
+    const f = world.faults;
+    for (const def of this.system.controllers) {
+      if (f.restarts > 0) out.push({ kind: 'restart', id: `fault: restart ${def.name}`, actor: 'fault', controller: def.name });
+      for (const kind of Object.keys(def.watches)) {
+        if (f.watchDisconnects > 0) {
+          out.push({ kind: 'disconnect', id: `fault: watch disconnect ${def.name}/${kind}`, actor: 'fault', controller: def.name, informer: kind });
+        }
+        if (f.resyncs > 0) {
+          out.push({ kind: 'resync', id: `fault: resync ${def.name}/${kind}`, actor: 'fault', controller: def.name, informer: kind });
+        }
+      }
+    }
+  }
+
+  /** Earliest future time at which something becomes due (delayed queue items, periodic tasks). */
+  nextTimer(world: World): number | undefined {
+    let next: number | undefined;
+    for (const def of this.system.controllers) {
+      const c = world.controllers[def.name];
+      if (!c.started) continue;
+      for (const q of Object.values(c.queues)) {
+        const at = wq.nextReadyAt(q);
+        if (at !== undefined && at > world.clock && (next === undefined || at < next)) next = at;
+      }
+      for (const due of Object.values(c.timers)) if (due > world.clock && (next === undefined || due < next)) next = due;
+    }
+    return next;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Steps
+
+  /** Execute one enabled action. */
+  step(world: World, action: Action, scenario: Scenario): StepResult {
+    const txn = new StepTxn(world);
+    switch (action.kind) {
+      case 'user':
+        this.runUser(txn, action, scenario);
+        break;
+      case 'deliver':
+        this.runDeliver(txn, action.controller, action.informer, action.index, action.id);
+        break;
+      case 'begin':
+        this.runBegin(txn, action.controller, action.queue, action.id);
+        break;
+      case 'beginTask':
+        this.runBeginTask(txn, action.controller, action.task, action.id);
+        break;
+      case 'resume':
+        this.runResume(txn, action.controller, action.inflight, action.fail, action.id);
+        break;
+      case 'clock':
+        this.runClock(txn, action.to);
+        break;
+      case 'system':
+        this.runSystem(txn, action.action);
+        break;
+      case 'restart':
+        this.runRestart(txn, action.controller);
+        break;
+      case 'disconnect':
+        this.runDisconnect(txn, action.controller, action.informer);
+        break;
+      case 'resync':
+        this.runResync(txn, action.controller, action.informer);
+        break;
+    }
+    const stepNo = world.steps + 1;
+    txn.world = { ...txn.world, steps: stepNo };
+    return {
+      world: txn.world,
+      entry: { step: stepNo, id: action.id, actor: action.actor, notes: txn.notes, reads: txn.fp.reads, writes: txn.fp.writes },
+    };
+  }
+
+  /** Find the enabled action with this id and execute it; undefined when it is not enabled. */
+  stepById(world: World, id: string, scenario: Scenario): StepResult | undefined {
+    const action = this.enabled(world, scenario).find((a) => a.id === id);
+    return action && this.step(world, action, scenario);
+  }
+
+  // --- API plumbing -----------------------------------------------------------------------
+
+  /** Run a pure API-server call against the world; fan its watch events out to informers. */
+  private api<T>(txn: StepTxn, call: (state: ApiState, env: ApiEnv) => ApiResult<T>): T {
+    let rng = txn.world.rng;
+    let usedRng = false;
+    const env: ApiEnv = {
+      now: txn.world.clock,
+      randomInt: (n) => {
+        usedRng = true;
+        const [v, next] = nextInt(rng, n);
+        rng = next;
+        return v;
+      },
+    };
+    const out = call(txn.world.api, env);
+    if (usedRng) {
+      txn.read('rng');
+      txn.write('rng');
+    }
+    if (out.state !== txn.world.api || rng !== txn.world.rng) txn.world = { ...txn.world, api: out.state, rng };
+    if (out.events.length) this.fanOut(txn, out.events);
+    return out.result;
+  }
+
+  private fanOut(txn: StepTxn, events: readonly WatchEvent[]): void {
+    for (const def of this.system.controllers) {
+      let c = txn.controller(def.name);
+      let changed = false;
+      for (const ev of events) {
+        const inf = c.informers[ev.object.kind];
+        if (!inf) continue;
+        const key = keyOf(ev.object);
+        txn.write(`pending/${def.name}/${key}`);
+        c = { ...c, informers: { ...c.informers, [ev.object.kind]: { ...inf, pending: [...inf.pending, { type: ev.type, key, object: ev.object }] } } };
+        changed = true;
+      }
+      if (changed) txn.setController(def.name, c);
+    }
+  }
+
+  /** Perform one API effect; returns the result or throws the ApiError. Records footprint and a note. */
+  private performApi(txn: StepTxn, e: Effect): unknown {
+    switch (e.op) {
+      case 'get':
+        txn.read(`api/${objectKey(e.kind, e.namespace, e.name)}`);
+        return getObject(txn.world.api, e.kind, e.namespace, e.name);
+      case 'list':
+        txn.read(`api/${e.kind}/*`);
+        return listObjects(txn.world.api, e.kind, e.options);
+      case 'create':
+        txn.read('clock');
+        txn.write(`api/${objectKey(e.object.kind, e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
+        if (e.object.metadata?.namespace) txn.read(`api/Namespace/${e.object.metadata.namespace}`);
+        return this.api(txn, (s, env) => createObject(s, env, e.object));
+      case 'update':
+        txn.write(`api/${objectKey(e.object.kind, e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
+        return this.api(txn, (s, env) => updateObject(s, env, e.object));
+      case 'updateStatus':
+        txn.write(`api/${objectKey(e.object.kind, e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
+        return this.api(txn, (s, env) => updateStatus(s, env, e.object));
+      case 'patch':
+        txn.write(`api/${objectKey(e.kind, e.namespace, e.name)}`);
+        return this.api(txn, (s, env) => patchObject(s, env, e.kind, e.namespace, e.name, e.patch, { subresource: e.subresource }));
+      case 'delete':
+        txn.read('clock');
+        txn.write(`api/${objectKey(e.kind, e.namespace, e.name)}`);
+        return this.api(txn, (s, env) => deleteObject(s, env, e.kind, e.namespace, e.name, e.options));
+      default:
+        throw new Error(`not an API effect: ${e.op}`);
+    }
+  }
+
+  // --- user operations ----------------------------------------------------------------------
+
+  private runUser(txn: StepTxn, action: Extract<Action, { kind: 'user' }>, scenario: Scenario): void {
+    const op = action.op;
+    txn.write(`user/${action.actor}`);
+    for (const k of op.afterGone ?? []) txn.read(`api/${k}`);
+    txn.world = { ...txn.world, users: { ...txn.world.users, [action.actor]: (txn.world.users[action.actor] ?? 0) + 1 } };
+    try {
+      const result = this.performApi(txn, userOpEffect(op));
+      txn.notes.push(describeApiResult(result));
+    } catch (e) {
+      if (!isApiError(e)) throw e;
+      txn.notes.push(`error: ${e.message}`);
+    }
+    void scenario;
+  }
+
+  // --- informers ------------------------------------------------------------------------------
+
+  private runDeliver(txn: StepTxn, ctrl: string, kind: string, index: number, actionId: string): void {
+    const def = this.controllerDefs.get(ctrl)!;
+    const c = txn.controller(ctrl);
+    const inf = c.informers[kind];
+    const ev = inf.pending[index];
+    txn.read(`pending/${ctrl}/${ev.key}`);
+    txn.write(`pending/${ctrl}/${ev.key}`);
+    txn.write(`cache/${ctrl}/${ev.key}`);
+    const old = inf.cache[ev.key];
+    let cache = inf.cache;
+    if (ev.type === 'DELETED') {
+      const { [ev.key]: _gone, ...rest } = cache;
+      cache = rest;
+    } else {
+      cache = { ...cache, [ev.key]: ev.object };
+    }
+    const pending = [...inf.pending.slice(0, index), ...inf.pending.slice(index + 1)];
+    const unsynced = ev.initial ? inf.unsynced - 1 : inf.unsynced;
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { cache, pending, unsynced } } });
+    const handlers = def.watches[kind];
+    const ctx = this.handlerContext(txn, ctrl);
+    try {
+      if (ev.type === 'DELETED') handlers.delete?.(ctx, ev.object, { tombstone: !!ev.tombstone });
+      else if (ev.type === 'RESYNC') handlers.update?.(ctx, ev.object, ev.object);
+      else if (old) handlers.update?.(ctx, old, ev.object);
+      else handlers.add?.(ctx, ev.object);
+    } catch (e) {
+      txn.fail({ kind: 'handler-threw', message: `${ctrl} event handler for ${kind} threw ${errorText(e)}`, actionId });
+    }
+  }
+
+  private handlerContext(txn: StepTxn, ctrl: string): HandlerContext<any> {
+    return {
+      lister: (kind) => ({
+        get: (namespace, name) => {
+          const key = objectKey(kind, namespace, name);
+          txn.read(`cache/${ctrl}/${key}`);
+          return this.informerOf(txn, ctrl, kind).cache[key] as any;
+        },
+        list: (options) => {
+          txn.read(`cache/${ctrl}/${kind}/*`);
+          return listCache(this.informerOf(txn, ctrl, kind), options) as any;
+        },
+      }),
+      memory: () => {
+        txn.read(`mem/${ctrl}`);
+        return txn.controller(ctrl).memory;
+      },
+      updateMemory: (update) => {
+        txn.read(`mem/${ctrl}`);
+        txn.write(`mem/${ctrl}`);
+        txn.updateController(ctrl, (c) => ({ ...c, memory: update(c.memory) }));
+      },
+      enqueue: (queue, key) => this.enqueue(txn, ctrl, queue, key, 0, false),
+      enqueueAfter: (queue, key, delayMs) => this.enqueue(txn, ctrl, queue, key, delayMs, false),
+      log: (message) => txn.notes.push(message),
+    };
+  }
+
+  private informerOf(txn: StepTxn, ctrl: string, kind: string): InformerState {
+    const inf = txn.controller(ctrl).informers[kind];
+    if (!inf) throw new Error(`controller ${ctrl} has no informer for kind ${kind} (add it to watches)`);
+    return inf;
+  }
+
+  private enqueue(txn: StepTxn, ctrl: string, queue: string, key: string, delayMs: number, rateLimited: boolean): void {
+    const c = txn.controller(ctrl);
+    const q = c.queues[queue];
+    if (!q) throw new Error(`controller ${ctrl} has no queue ${queue}`);
+    txn.write(`queue/${ctrl}/${queue}`);
+    const limiter = this.controllerDefs.get(ctrl)!.queues[queue].rateLimiter ?? wq.defaultRateLimiter;
+    const next = rateLimited
+      ? wq.addRateLimited(q, key, txn.world.clock, limiter)
+      : wq.addAfter(q, key, delayMs, txn.world.clock);
+    if (next !== q) txn.setController(ctrl, { ...c, queues: { ...c.queues, [queue]: next } });
+  }
+
+  // --- reconcile handlers ---------------------------------------------------------------------
+
+  private runBegin(txn: StepTxn, ctrl: string, queue: string, actionId: string): void {
+    const def = this.controllerDefs.get(ctrl)!;
+    const qdef = def.queues[queue];
+    const c = txn.controller(ctrl);
+    const got = wq.get(c.queues[queue])!;
+    const [key, q] = got;
+    txn.write(`queue/${ctrl}/${queue}`);
+    txn.setController(ctrl, { ...c, queues: { ...c.queues, [queue]: q } });
+    const id = `${ctrl}/${queue}/${key}`;
+    txn.write(`inflight/${id}`);
+    const gen = this.startGenerator(() => qdef.reconcile(reconcileContext, key), txn, actionId);
+    if (!gen) return this.finishReconcile(txn, ctrl, queue, key, { kind: 'error' });
+    const base: Omit<Inflight, 'pending'> = { id, controller: ctrl, queue, key, handler: handlerName(qdef), results: undefined, steps: 0 };
+    this.drive(txn, base, gen, { kind: 'next', value: undefined, first: true }, actionId);
+  }
+
+  private runBeginTask(txn: StepTxn, ctrl: string, task: string, actionId: string): void {
+    const def = this.controllerDefs.get(ctrl)!;
+    const body = task === TASK_START ? def.start! : def.periodic![task].run;
+    const id = `${ctrl}/task/${task}`;
+    txn.write(`inflight/${id}`);
+    txn.write(`timer/${ctrl}/${task}`);
+    if (task !== TASK_START) {
+      txn.updateController(ctrl, (c) => {
+        const { [task]: _t, ...timers } = c.timers;
+        return { ...c, timers };
+      });
+    }
+    const gen = this.startGenerator(() => body(reconcileContext) as Gen, txn, actionId);
+    if (!gen) return this.finishTask(txn, ctrl, task);
+    const base: Omit<Inflight, 'pending'> = { id, controller: ctrl, task, key: '', handler: body.name || task, results: undefined, steps: 0 };
+    this.drive(txn, base, gen, { kind: 'next', value: undefined, first: true }, actionId);
+  }
+
+  private startGenerator(make: () => Gen, txn: StepTxn, actionId: string): Gen | undefined {
+    let gen: unknown;
+    try {
+      gen = make();
+    } catch (e) {
+      txn.fail({ kind: 'handler-threw', message: `handler threw before its first effect: ${errorText(e)}`, actionId });
+      return undefined;
+    }
+    if (typeof gen !== 'object' || gen === null || typeof (gen as Gen).next !== 'function' || Symbol.asyncIterator in gen) {
+      txn.fail({
+        kind: 'bad-effect',
+        message: 'a handler must be a generator function (function*) that yields ctx effects; async functions and plain functions cannot be scheduled',
+        actionId,
+      });
+      return undefined;
+    }
+    return gen as Gen;
+  }
+
+  private runResume(txn: StepTxn, ctrl: string, inflightId: string, fail: boolean, actionId: string): void {
+    const f = txn.controller(ctrl).inflight[inflightId];
+    txn.write(`inflight/${inflightId}`);
+    let gen = this.generators.get(f);
+    if (gen) this.generators.delete(f);
+    else gen = this.replay(f);
+    const e = f.pending;
+    let input: DriveInput;
+    if (fail) {
+      txn.world = { ...txn.world, faults: { ...txn.world.faults, apiErrors: txn.world.faults.apiErrors - 1 } };
+      txn.write('faults');
+      const err = internalError(`injected fault on ${describeEffect(e)}`);
+      txn.notes.push(`injected fault: ${err.message}`);
+      input = { kind: 'throw', error: err };
+    } else {
+      input = this.performScheduling(txn, ctrl, inflightId, e);
+    }
+    const { pending: _p, ...base } = f;
+    this.drive(txn, base, gen, input, actionId);
+  }
+
+  /** Rebuild a handler's generator by feeding it its recorded results (a different branch consumed the live one). */
+  private replay(f: Inflight): Gen {
+    const def = this.controllerDefs.get(f.controller)!;
+    const gen: Gen = f.queue
+      ? def.queues[f.queue].reconcile(reconcileContext, f.key)
+      : ((f.task === TASK_START ? def.start! : def.periodic![f.task!].run)(reconcileContext) as Gen);
+    const results: EffectResult[] = [];
+    for (let r = f.results; r; r = r.tail) results.push(r.head);
+    results.reverse();
+    let next = gen.next();
+    for (const r of results) {
+      if (next.done) throw new Error(`replay of ${f.id} ended early: the handler is not deterministic`);
+      next = r.ok ? gen.next(r.value) : gen.throw(r.error);
+    }
+    return gen;
+  }
+
+  private performScheduling(txn: StepTxn, ctrl: string, inflightId: string, e: Effect): DriveInput {
+    if (e.op === 'lock') {
+      const lk = `${e.mutex}/${e.key}`;
+      txn.read(`lock/${ctrl}/${lk}`);
+      txn.write(`lock/${ctrl}/${lk}`);
+      txn.updateController(ctrl, (c) => ({ ...c, locks: { ...c.locks, [lk]: inflightId } }));
+      return { kind: 'next', value: undefined };
+    }
+    if (e.op === 'external') {
+      const def = this.externalDefs.get(e.system);
+      if (!def) return { kind: 'throw', error: new Error(`unknown external system ${e.system}`) };
+      const call = def.calls[e.call];
+      if (!call) return { kind: 'throw', error: new Error(`external system ${e.system} has no call ${e.call}`) };
+      const fpKey = def.footprint ? def.footprint(e.call, e.args) : '*';
+      txn.read(`ext/${e.system}/${fpKey}`);
+      txn.write(`ext/${e.system}/${fpKey}`);
+      try {
+        const out = call(txn.world.externals[e.system], e.args);
+        if (out.state !== txn.world.externals[e.system]) {
+          txn.world = { ...txn.world, externals: { ...txn.world.externals, [e.system]: out.state } };
+        }
+        txn.notes.push(`${describeEffect(e)} -> ok`);
+        return { kind: 'next', value: out.result };
+      } catch (err) {
+        txn.notes.push(`${describeEffect(e)} -> error: ${errorText(err)}`);
+        return { kind: 'throw', error: err };
+      }
+    }
+    try {
+      const value = this.performApi(txn, e);
+      txn.notes.push(`${describeEffect(e)} -> ${describeApiResult(value)}`);
+      return { kind: 'next', value };
+    } catch (err) {
+      if (!isApiError(err)) return { kind: 'throw', error: err };
+      txn.notes.push(`${describeEffect(e)} -> ${err.code} ${err.reason}: ${err.message}`);
+      return { kind: 'throw', error: err };
+    }
+  }
+
+  /** Perform a local effect; returns its result (or a thrown error). */
+  private performLocal(txn: StepTxn, ctrl: string, e: Effect): DriveInput {
+    switch (e.op) {
+      case 'unlock': {
+        const lk = `${e.mutex}/${e.key}`;
+        txn.write(`lock/${ctrl}/${lk}`);
+        txn.updateController(ctrl, (c) => {
+          const { [lk]: _h, ...locks } = c.locks;
+          return { ...c, locks };
+        });
+        return { kind: 'next', value: undefined };
+      }
+      case 'listerGet': {
+        const key = objectKey(e.kind, e.namespace, e.name);
+        txn.read(`cache/${ctrl}/${key}`);
+        const inf = this.informerOf(txn, ctrl, e.kind);
+        const obj = inf.cache[key];
+        if (!obj) {
+          const def = txn.world.api.kinds[e.kind];
+          return { kind: 'throw', error: def ? notFound({ resource: resourceOf(def), kind: e.kind }, e.name) : unknownKind(e.kind) };
+        }
+        return { kind: 'next', value: obj };
+      }
+      case 'listerList':
+        txn.read(`cache/${ctrl}/${e.kind}/*`);
+        return { kind: 'next', value: listCache(this.informerOf(txn, ctrl, e.kind), e.options) };
+      case 'memoryGet':
+        txn.read(`mem/${ctrl}`);
+        return { kind: 'next', value: txn.controller(ctrl).memory };
+      case 'memoryUpdate': {
+        txn.read(`mem/${ctrl}`);
+        txn.write(`mem/${ctrl}`);
+        const memory = e.update(txn.controller(ctrl).memory);
+        txn.updateController(ctrl, (c) => ({ ...c, memory }));
+        return { kind: 'next', value: memory };
+      }
+      case 'externalRead':
+        txn.read(`ext/${e.system}/*`);
+        return { kind: 'next', value: txn.world.externals[e.system] };
+      case 'enqueue':
+        this.enqueue(txn, ctrl, e.queue, e.key, e.afterMs ?? 0, !!e.rateLimited);
+        return { kind: 'next', value: undefined };
+      case 'forget': {
+        txn.write(`queue/${ctrl}/${e.queue}`);
+        txn.updateController(ctrl, (c) => ({ ...c, queues: { ...c.queues, [e.queue]: wq.forget(c.queues[e.queue], e.key) } }));
+        return { kind: 'next', value: undefined };
+      }
+      case 'now':
+        txn.read('clock');
+        return { kind: 'next', value: txn.world.clock };
+      case 'log':
+        txn.notes.push(e.message);
+        return { kind: 'next', value: undefined };
+      default:
+        throw new Error(`not a local effect: ${e.op}`);
+    }
+  }
+
+  /**
+   * Resume a generator with `input`, perform local effects until it pauses at a scheduling
+   * point (stored as the new in-flight record) or finishes (queue bookkeeping).
+   */
+  private drive(txn: StepTxn, base: Omit<Inflight, 'pending'>, gen: Gen, input: DriveInput, actionId: string): void {
+    const ctrl = base.controller;
+    let results: ResultList | undefined = base.results;
+    const record = (r: EffectResult) => {
+      results = { head: r, tail: results, length: (results?.length ?? 0) + 1 };
+    };
+    // The very first next() of a generator carries no result; every later input is recorded for replay.
+    if (!input.first) record(input.kind === 'next' ? { ok: true, value: input.value } : { ok: false, error: input.error });
+    let local = 0;
+    let current = input;
+    for (;;) {
+      let it: IteratorResult<Effect, ReconcileResult>;
+      try {
+        it = current.kind === 'next' ? gen.next(current.value) : gen.throw(current.error);
+      } catch (err) {
+        if (isApiError(err) || err instanceof ReconcileError || err instanceof ExternalError) {
+          txn.notes.push(`${base.handler}(${base.key}) returned error: ${err.message}`);
+          this.finish(txn, base, { kind: 'error' });
+        } else {
+          txn.fail({ kind: 'handler-threw', message: `${base.handler}(${base.key}) threw ${errorText(err)}`, actionId });
+        }
+        return;
+      }
+      if (it.done) {
+        this.finish(txn, base, outcomeOf(it.value));
+        return;
+      }
+      const e = it.value;
+      if (!isEffect(e)) {
+        const what = e && typeof (e as { then?: unknown }).then === 'function' ? 'a Promise' : JSON.stringify(e) ?? String(e);
+        txn.fail({
+          kind: 'bad-effect',
+          message: `${base.handler}(${base.key}) yielded ${what}; handlers may only yield* ctx effects (no await, no I/O outside the engine)`,
+          actionId,
+        });
+        return;
+      }
+      if (isSchedulingPoint(e)) {
+        if (base.steps + 1 > this.maxSteps) {
+          txn.fail({ kind: 'budget-exceeded', message: `${base.handler}(${base.key}) passed ${this.maxSteps} scheduling points without finishing`, actionId });
+          return;
+        }
+        const f: Inflight = { ...base, pending: e, results, steps: base.steps + 1 };
+        txn.updateController(ctrl, (c) => ({ ...c, inflight: { ...c.inflight, [f.id]: f } }));
+        this.generators.set(f, gen);
+        return;
+      }
+      if (++local > this.maxLocal) {
+        txn.fail({ kind: 'budget-exceeded', message: `${base.handler}(${base.key}) performed ${this.maxLocal} effects without reaching a scheduling point`, actionId });
+        return;
+      }
+      try {
+        current = this.performLocal(txn, ctrl, e);
+      } catch (err) {
+        txn.fail({ kind: 'bad-effect', message: `${base.handler}(${base.key}): ${errorText(err)}`, actionId });
+        return;
+      }
+      record(current.kind === 'next' ? { ok: true, value: current.value } : { ok: false, error: current.error });
+    }
+  }
+
+  private finish(txn: StepTxn, base: Omit<Inflight, 'pending'>, outcome: wq.ReconcileOutcome): void {
+    txn.updateController(base.controller, (c) => {
+      if (!(base.id in c.inflight)) return c;
+      const { [base.id]: _f, ...inflight } = c.inflight;
+      return { ...c, inflight };
+    });
+    if (base.queue) this.finishReconcile(txn, base.controller, base.queue, base.key, outcome);
+    else this.finishTask(txn, base.controller, base.task!);
+  }
+
+  private finishReconcile(txn: StepTxn, ctrl: string, queue: string, key: string, outcome: wq.ReconcileOutcome): void {
+    const limiter = this.controllerDefs.get(ctrl)!.queues[queue].rateLimiter ?? wq.defaultRateLimiter;
+    txn.write(`queue/${ctrl}/${queue}`);
+    if (outcome.kind !== 'success') txn.notes.push(`requeue ${key} (${outcome.kind})`);
+    txn.updateController(ctrl, (c) => ({
+      ...c,
+      queues: { ...c.queues, [queue]: wq.finishItem(c.queues[queue], key, outcome, txn.world.clock, limiter) },
+    }));
+  }
+
+  private finishTask(txn: StepTxn, ctrl: string, task: string): void {
+    const def = this.controllerDefs.get(ctrl)!;
+    txn.write(`timer/${ctrl}/${task}`);
+    txn.updateController(ctrl, (c) => {
+      if (task === TASK_START) {
+        const timers: Record<string, number> = {};
+        for (const [name, p] of Object.entries(def.periodic ?? {})) timers[name] = txn.world.clock + (p.initialDelayMs ?? 0);
+        return { ...c, started: true, timers };
+      }
+      return { ...c, timers: { ...c.timers, [task]: txn.world.clock + def.periodic![task].everyMs } };
+    });
+  }
+
+  // --- time, system actors, faults ------------------------------------------------------------
+
+  private runClock(txn: StepTxn, to: number): void {
+    txn.read('clock');
+    txn.write('clock');
+    txn.world = { ...txn.world, clock: to };
+    for (const def of this.system.controllers) {
+      const c = txn.controller(def.name);
+      let queues = c.queues;
+      for (const [name, q] of Object.entries(c.queues)) {
+        const p = wq.promoteReady(q, to);
+        if (p !== q) {
+          txn.write(`queue/${def.name}/${name}`);
+          queues = { ...queues, [name]: p };
+        }
+      }
+      for (const task of Object.keys(c.timers)) txn.read(`timer/${def.name}/${task}`);
+      if (queues !== c.queues) txn.setController(def.name, { ...c, queues });
+    }
+  }
+
+  private runSystem(txn: StepTxn, action: SystemAction): void {
+    txn.write(`api/${action.actor}/*`);
+    txn.read('api/*');
+    try {
+      const result = this.api(txn, (s, env) => action.apply(s, env));
+      txn.notes.push(describeApiResult(result));
+    } catch (e) {
+      if (!isApiError(e)) throw e;
+      txn.notes.push(`error: ${e.message}`);
+    }
+  }
+
+  private runRestart(txn: StepTxn, ctrl: string): void {
+    txn.write('*');
+    const def = this.controllerDefs.get(ctrl)!;
+    const old = txn.controller(ctrl);
+    txn.world = { ...txn.world, faults: { ...txn.world.faults, restarts: txn.world.faults.restarts - 1 } };
+    txn.setController(ctrl, this.freshController(def, txn.world.api, old.restarts + 1));
+    txn.notes.push(`${ctrl} crashed: memory, caches, queues and ${Object.keys(old.inflight).length} in-flight handlers lost; restarting`);
+  }
+
+  /** W3: the watch broke; pending events are lost and a relist turns the difference into events (tombstones for deletes). */
+  private runDisconnect(txn: StepTxn, ctrl: string, kind: string): void {
+    txn.write(`pending/${ctrl}/${kind}/*`);
+    txn.read(`cache/${ctrl}/${kind}/*`);
+    txn.read(`api/${kind}/*`);
+    txn.world = { ...txn.world, faults: { ...txn.world.faults, watchDisconnects: txn.world.faults.watchDisconnects - 1 } };
+    const c = txn.controller(ctrl);
+    const inf = c.informers[kind];
+    const live = listObjects(txn.world.api, kind);
+    const liveKeys = new Set<string>();
+    const pending: PendingEvent[] = [];
+    for (const obj of live) {
+      const key = keyOf(obj);
+      liveKeys.add(key);
+      const cached = inf.cache[key];
+      if (!cached) pending.push({ type: 'ADDED', key, object: obj });
+      else if (cached.metadata.resourceVersion !== obj.metadata.resourceVersion) pending.push({ type: 'MODIFIED', key, object: obj });
+    }
+    for (const key of Object.keys(inf.cache).sort()) {
+      if (!liveKeys.has(key)) pending.push({ type: 'DELETED', key, object: inf.cache[key], tombstone: true });
+    }
+    const dropped = inf.pending.filter((p) => !p.initial).length;
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending, unsynced: 0 } } });
+    txn.notes.push(`watch of ${kind} lost ${dropped} events; relist yields ${pending.length}`);
+  }
+
+  /** W4: resync re-delivers every cached object as update(old, new) with equal RVs, without the server. */
+  private runResync(txn: StepTxn, ctrl: string, kind: string): void {
+    txn.write(`pending/${ctrl}/${kind}/*`);
+    txn.read(`cache/${ctrl}/${kind}/*`);
+    txn.world = { ...txn.world, faults: { ...txn.world.faults, resyncs: txn.world.faults.resyncs - 1 } };
+    const c = txn.controller(ctrl);
+    const inf = c.informers[kind];
+    const extra: PendingEvent[] = Object.keys(inf.cache)
+      .sort()
+      .map((key) => ({ type: 'RESYNC' as const, key, object: inf.cache[key] }));
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending: [...inf.pending, ...extra] } } });
+  }
+}
+
+type DriveInput = { kind: 'next'; value: unknown; first?: boolean } | { kind: 'throw'; error: unknown; first?: undefined };
+
+function handlerName(q: QueueDef<any>): string {
+  return q.handlerName ?? (q.reconcile.name || 'reconcile');
+}
+
+function outcomeOf(r: ReconcileResult): wq.ReconcileOutcome {
+  if (r && r.requeueAfterMs !== undefined && r.requeueAfterMs > 0) return { kind: 'requeueAfter', delayMs: r.requeueAfterMs };
+  if (r && r.requeue) return { kind: 'requeue' };
+  return { kind: 'success' };
+}
+
+function listCache(inf: InformerState, options: ListOptions | undefined): StoredObject[] {
+  const out: StoredObject[] = [];
+  for (const key of Object.keys(inf.cache).sort()) {
+    const obj = inf.cache[key];
+    if (options?.namespace && obj.metadata.namespace !== options.namespace) continue;
+    if (options?.labelSelector && !matchesSelector(obj.metadata.labels ?? {}, options.labelSelector)) continue;
+    out.push(obj);
+  }
+  return out;
+}
+
+export function opsByActor(ops: readonly UserOp[]): Map<string, UserOp[]> {
+  const m = new Map<string, UserOp[]>();
+  for (const op of ops) {
+    const actor = op.actor ?? 'user';
+    let list = m.get(actor);
+    if (!list) m.set(actor, (list = []));
+    list.push(op);
+  }
+  return m;
+}
+
+export function describeUserOp(op: UserOp): string {
+  switch (op.verb) {
+    case 'create':
+      return `create ${objectKey(op.object.kind, op.object.metadata?.namespace, op.object.metadata?.name ?? `${op.object.metadata?.generateName ?? ''}<generated>`)}`;
+    case 'delete':
+      return `delete ${objectKey(op.kind, op.namespace, op.name)}`;
+    case 'patch':
+      return `patch ${objectKey(op.kind, op.namespace, op.name)} ${JSON.stringify(op.patch)}`;
+  }
+}
+
+function userOpEffect(op: UserOp): Effect {
+  switch (op.verb) {
+    case 'create':
+      return { op: 'create', object: op.object };
+    case 'delete':
+      return { op: 'delete', kind: op.kind, namespace: op.namespace, name: op.name, options: op.options };
+    case 'patch':
+      return { op: 'patch', kind: op.kind, namespace: op.namespace, name: op.name, patch: op.patch };
+  }
+}
+
+function describeApiResult(result: unknown): string {
+  if (Array.isArray(result)) return `${result.length} items`;
+  if (result && typeof result === 'object') {
+    const r = result as { deleted?: boolean; object?: StoredObject; metadata?: StoredObject['metadata'] };
+    if (r.object && typeof r.deleted === 'boolean') {
+      return r.deleted ? `deleted (rv ${r.object.metadata.resourceVersion})` : `terminating (rv ${r.object.metadata.resourceVersion})`;
+    }
+    if (r.metadata?.resourceVersion) return `ok (rv ${r.metadata.resourceVersion})`;
+  }
+  return 'ok';
+}
+
+export type { KubeObject };
