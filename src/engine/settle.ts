@@ -7,7 +7,7 @@
 import { fingerprint } from './fingerprint.ts';
 import type { Action, LogEntry, Simulator } from './simulator.ts';
 import type { Scenario } from './system.ts';
-import type { World } from './world.ts';
+import type { Failure, World } from './world.ts';
 
 /** The default policy: the first enabled action that is neither a fault nor the clock; else the clock. */
 export function defaultAction(actions: readonly Action[]): Action | undefined {
@@ -33,6 +33,7 @@ export interface SettleOptions {
 }
 
 export type SettleResult =
+  /** `steps` counts the steps up to the stable world (the no-progress probe after it is not counted). */
   | { readonly kind: 'stable'; readonly world: World; readonly steps: number }
   | { readonly kind: 'stopped'; readonly world: World; readonly steps: number }
   | { readonly kind: 'budget'; readonly world: World; readonly steps: number }
@@ -47,19 +48,21 @@ export function settle(sim: Simulator, scenario: Scenario, start: World, opts: S
   let world = start;
   let steps = 0;
   // A candidate stable world and the time by which all its timers have fired.
-  let candidate: { world: World; sig: number; horizon: number } | undefined;
+  let candidate: { world: World; sig: number; horizon: number; steps: number } | undefined;
   for (;;) {
     if (world.failure) return { kind: 'failed', world, steps };
     const actions = sim.enabled(world, scenario);
     if (isQuiescent(actions)) {
+      const stuck = deadlock(world);
+      if (stuck) return { kind: 'failed', world: { ...world, failure: stuck }, steps };
       const clock = actions.find((a) => a.kind === 'clock');
       if (!clock) return { kind: 'stable', world, steps };
       const sig = fingerprint(world, true);
       if (candidate && world.clock >= candidate.horizon) {
-        if (candidate.sig === sig) return { kind: 'stable', world: candidate.world, steps };
+        if (candidate.sig === sig) return { kind: 'stable', world: candidate.world, steps: candidate.steps };
         candidate = undefined;
       }
-      if (!candidate) candidate = { world, sig, horizon: lastTimer(sim, world) };
+      if (!candidate) candidate = { world, sig, horizon: lastTimer(sim, world), steps };
     }
     const action = defaultAction(actions);
     if (!action) return { kind: 'stable', world, steps };
@@ -69,6 +72,23 @@ export function settle(sim: Simulator, scenario: Scenario, start: World, opts: S
     steps++;
     if (opts.onStep?.(world, r.entry) === false) return { kind: 'stopped', world, steps };
   }
+}
+
+/** At a quiescent world, any handler still in flight waits for a mutex nobody can release. */
+export function deadlock(world: World): Failure | undefined {
+  for (const [name, c] of Object.entries(world.controllers)) {
+    for (const f of Object.values(c.inflight)) {
+      if (f.pending.op === 'lock') {
+        const holder = c.locks[`${f.pending.mutex}/${f.pending.key}`];
+        return {
+          kind: 'deadlock',
+          message: `${name}: ${f.handler}(${f.key}) waits forever for ${f.pending.mutex}(${f.pending.key}), held by ${holder}`,
+          actionId: `${name}/${f.queue ?? f.task}`,
+        };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The latest time at which any timer now pending fires. */

@@ -25,6 +25,7 @@ import { emptyFootprint, type Footprint } from './footprint.ts';
 import { matchesSelector } from './selector.ts';
 import { nextInt, seedState } from './rng.ts';
 import type {
+  AdmissionRequest,
   ControllerDef,
   EngineOptions,
   ExternalSystemDef,
@@ -167,7 +168,10 @@ export class Simulator {
     }
     const queues: Record<string, wq.QueueState> = {};
     for (const [name, q] of Object.entries(def.queues)) queues[name] = wq.emptyQueue(q.rateLimiter);
-    return { informers, queues, memory: def.initialMemory, locks: {}, inflight: {}, started: false, timers: {}, restarts };
+    // Without start-up code the controller is started at once; periodic tasks are due after their initial delay.
+    const timers: Record<string, number> = {};
+    if (!def.start) for (const [name, p] of Object.entries(def.periodic ?? {})) timers[name] = p.initialDelayMs ?? 0;
+    return { informers, queues, memory: def.initialMemory, locks: {}, inflight: {}, started: !def.start, timers, restarts };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -225,9 +229,11 @@ export class Simulator {
       }
     }
     // Start-up runs once every cache has synced; workers and periodic tasks only after it.
+    // WaitForCacheSync comes before both.
     const synced = Object.values(c.informers).every((i) => i.unsynced === 0);
+    if (!synced) return;
     if (!c.started) {
-      if (synced && def.start && !c.inflight[`${ctrl}/task/${TASK_START}`]) {
+      if (def.start && !c.inflight[`${ctrl}/task/${TASK_START}`]) {
         out.push({ kind: 'beginTask', id: `${ctrl}/${TASK_START}: ${def.start.name || TASK_START} begin`, actor: ctrl, controller: ctrl, task: TASK_START });
       }
       return;
@@ -367,6 +373,7 @@ export class Simulator {
       txn.write('rng');
     }
     if (out.state !== txn.world.api || rng !== txn.world.rng) txn.world = { ...txn.world, api: out.state, rng };
+    for (const ev of out.events) txn.write(`api/${keyOf(ev.object)}`);
     if (out.events.length) this.fanOut(txn, out.events);
     return out.result;
   }
@@ -388,7 +395,8 @@ export class Simulator {
   }
 
   /** Perform one API effect; returns the result or throws the ApiError. Records footprint and a note. */
-  private performApi(txn: StepTxn, e: Effect): unknown {
+  private performApi(txn: StepTxn, e: Effect, actor: string): unknown {
+    if (this.system.admission?.length && e.op !== 'get' && e.op !== 'list') this.admit(txn, e, actor);
     switch (e.op) {
       case 'get':
         txn.read(`api/${objectKey(e.kind, e.namespace, e.name)}`);
@@ -419,6 +427,35 @@ export class Simulator {
     }
   }
 
+  /** Run validating admission webhooks; a denial throws 403 like the real server. */
+  private admit(txn: StepTxn, e: Effect, actor: string): void {
+    let request: AdmissionRequest;
+    const stored = (kind: string, ns: string | undefined, name: string) => txn.world.api.objects[objectKey(kind, ns, name)];
+    switch (e.op) {
+      case 'create':
+      case 'update':
+      case 'updateStatus': {
+        const m = e.object.metadata ?? {};
+        const name = m.name ?? '';
+        request = { verb: e.op, kind: e.object.kind, namespace: m.namespace, name, object: e.object, oldObject: stored(e.object.kind, m.namespace, name), actor };
+        break;
+      }
+      case 'patch':
+      case 'delete':
+        request = { verb: e.op, kind: e.kind, namespace: e.namespace, name: e.name, oldObject: stored(e.kind, e.namespace, e.name), actor };
+        break;
+      default:
+        return;
+    }
+    if (request.oldObject) txn.read(`api/${keyOf(request.oldObject)}`);
+    for (const hook of this.system.admission ?? []) {
+      const denied = hook(request);
+      if (denied !== undefined) {
+        throw new ApiError({ code: 403, reason: 'Forbidden', message: `admission webhook denied the request: ${denied}`, kind: request.kind, objectName: request.name });
+      }
+    }
+  }
+
   // --- user operations ----------------------------------------------------------------------
 
   private runUser(txn: StepTxn, action: Extract<Action, { kind: 'user' }>, scenario: Scenario): void {
@@ -427,7 +464,7 @@ export class Simulator {
     for (const k of op.afterGone ?? []) txn.read(`api/${k}`);
     txn.world = { ...txn.world, users: { ...txn.world.users, [action.actor]: (txn.world.users[action.actor] ?? 0) + 1 } };
     try {
-      const result = this.performApi(txn, userOpEffect(op));
+      const result = this.performApi(txn, userOpEffect(op), action.actor);
       txn.notes.push(describeApiResult(result));
     } catch (e) {
       if (!isApiError(e)) throw e;
@@ -482,6 +519,11 @@ export class Simulator {
           return listCache(this.informerOf(txn, ctrl, kind), options) as any;
         },
       }),
+      get: (kind, namespace, name) => {
+        const key = objectKey(kind, namespace, name);
+        txn.read(`api/${key}`);
+        return txn.world.api.objects[key] as any;
+      },
       memory: () => {
         txn.read(`mem/${ctrl}`);
         return txn.controller(ctrl).memory;
@@ -637,7 +679,7 @@ export class Simulator {
       }
     }
     try {
-      const value = this.performApi(txn, e);
+      const value = this.performApi(txn, e, ctrl);
       txn.notes.push(`${describeEffect(e)} -> ${describeApiResult(value)}`);
       return { kind: 'next', value };
     } catch (err) {
@@ -808,6 +850,9 @@ export class Simulator {
   private runClock(txn: StepTxn, to: number): void {
     txn.read('clock');
     txn.write('clock');
+    // Which time comes next depends on every delayed item and timer.
+    txn.read('queue/*');
+    txn.read('timer/*');
     txn.world = { ...txn.world, clock: to };
     for (const def of this.system.controllers) {
       const c = txn.controller(def.name);
@@ -825,7 +870,7 @@ export class Simulator {
   }
 
   private runSystem(txn: StepTxn, action: SystemAction): void {
-    txn.write(`api/${action.actor}/*`);
+    // System actors decide from the whole API state.
     txn.read('api/*');
     try {
       const result = this.api(txn, (s, env) => action.apply(s, env));

@@ -16,6 +16,11 @@ export interface HandlerLister<T extends StoredObject = StoredObject> {
 /** What an informer event handler may do: read caches and memory, enqueue. Runs inside the delivery step. */
 export interface HandlerContext<M = unknown> {
   lister<T extends StoredObject = StoredObject>(kind: string): HandlerLister<T>;
+  /**
+   * A direct GET from the API server inside the handler (some controllers, e.g. Kube-OVN
+   * v1.12's getPodKubeovnNets, call the API from event handlers). Reads current state; undefined if absent.
+   */
+  get<T extends StoredObject = StoredObject>(kind: string, namespace: string | undefined, name: string): T | undefined;
   memory(): M;
   updateMemory(update: (memory: M) => M): void;
   enqueue(queue: string, key: string): void;
@@ -79,12 +84,31 @@ export class ExternalError extends Error {
   override readonly name = 'ExternalError';
 }
 
+/** A request as an admission webhook sees it. */
+export interface AdmissionRequest {
+  readonly verb: 'create' | 'update' | 'updateStatus' | 'patch' | 'delete';
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The stored object (for update, patch, delete), if it exists. */
+  readonly oldObject?: StoredObject;
+  /** The object sent (create, update). */
+  readonly object?: KubeObject;
+  /** Who sent it: a controller name or a user actor. */
+  readonly actor: string;
+}
+
+/** A validating admission webhook: return a message to deny the request (403), undefined to allow. */
+export type AdmissionHook = (request: AdmissionRequest) => string | undefined;
+
 /** Everything the engine needs to simulate a cluster. */
 export interface SystemDef {
   readonly kinds: readonly KindDef[];
   readonly controllers: readonly ControllerDef<any>[];
   readonly externals?: readonly ExternalSystemDef<any>[];
   readonly apiOptions?: ApiOptions;
+  /** Validating admission webhooks, called before every write a user or controller sends. */
+  readonly admission?: readonly AdmissionHook[];
   /** Built-in asynchronous actors to run (default: all three). */
   readonly systemActors?: readonly ('garbage-collector' | 'namespace-controller' | 'kubelet')[];
 }

@@ -1,0 +1,150 @@
+/**
+ * One execution of a model: follow a schedule (random choices, or recorded action ids), then
+ * let the default policy settle the world, checking properties on the way. Random search,
+ * minimisation and replay all run through here, so they agree on what a violation is.
+ */
+import type { LogEntry, Simulator } from '../engine/simulator.ts';
+import { settle } from '../engine/settle.ts';
+import type { Scenario } from '../engine/system.ts';
+import type { World } from '../engine/world.ts';
+import { type Property, type PropertyKind, reached, violation } from './property.ts';
+
+/** A violated property, or an engine-detected failure of the model (kind `engine`). */
+export interface Violation {
+  readonly property: string;
+  readonly kind: PropertyKind | 'engine';
+  readonly message: string;
+  /** 1-based step after which it was seen (0 = the initial world). */
+  readonly step: number;
+}
+
+export interface CheckContext {
+  readonly sim: Simulator;
+  readonly scenario: Scenario;
+  readonly properties: readonly Property[];
+  /** The world after the scenario's setup. */
+  readonly root: World;
+}
+
+export type Schedule =
+  /** Random mode: at each step take enabled[c % n]. */
+  | { readonly kind: 'choices'; readonly choices: readonly number[] }
+  /** Replay: action ids; `strict` fails when one is not enabled, otherwise it is skipped. */
+  | { readonly kind: 'ids'; readonly ids: readonly string[]; readonly strict: boolean };
+
+export interface ExecuteOptions {
+  /** Keep the full execution log. */
+  readonly log?: boolean;
+  /** Settle after the schedule and check `atStable` properties (default true). */
+  readonly settle?: boolean;
+  /** Most steps while settling (default 5000). */
+  readonly maxSettleSteps?: number;
+  /** Collect the `sometimes` goals reached into this set. */
+  readonly coverage?: Set<string>;
+}
+
+export interface Execution {
+  /** Every action executed after setup, in order, up to the violation or the stable world. */
+  readonly ids: string[];
+  readonly world: World;
+  readonly violation?: Violation;
+  /** How the run ended. */
+  readonly end: 'violation' | 'stable' | 'no-stable-state' | 'schedule-done';
+  readonly log?: LogEntry[];
+}
+
+/** Thrown by strict replay when a recorded action is no longer enabled. */
+export class ModelChangedError extends Error {
+  override readonly name = 'ModelChangedError';
+}
+
+export function engineViolation(world: World, step: number): Violation | undefined {
+  const f = world.failure;
+  return f && { property: f.kind, kind: 'engine', message: `${f.message} (at "${f.actionId}")`, step };
+}
+
+export function checkAlways(ctx: CheckContext, world: World, step: number): Violation | undefined {
+  const eng = engineViolation(world, step);
+  if (eng) return eng;
+  for (const p of ctx.properties) {
+    if (p.kind !== 'always') continue;
+    const msg = violation(p, world);
+    if (msg !== undefined) return { property: p.name, kind: 'always', message: msg, step };
+  }
+  return undefined;
+}
+
+export function checkAtStable(ctx: CheckContext, world: World, step: number): Violation | undefined {
+  for (const p of ctx.properties) {
+    if (p.kind !== 'atStable') continue;
+    const msg = violation(p, world);
+    if (msg !== undefined) return { property: p.name, kind: 'atStable', message: msg, step };
+  }
+  return undefined;
+}
+
+export function recordCoverage(ctx: CheckContext, world: World, into: Set<string>): void {
+  for (const p of ctx.properties) if (p.kind === 'sometimes' && !into.has(p.name) && reached(p, world)) into.add(p.name);
+}
+
+export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOptions = {}): Execution {
+  const ids: string[] = [];
+  const log: LogEntry[] | undefined = opts.log ? [] : undefined;
+  let world = ctx.root;
+  const coverage = opts.coverage;
+  if (coverage) recordCoverage(ctx, world, coverage);
+  const initial = checkAlways(ctx, world, 0);
+  if (initial) return { ids, world, violation: initial, end: 'violation', log };
+
+  const length = schedule.kind === 'choices' ? schedule.choices.length : schedule.ids.length;
+  for (let i = 0; i < length; i++) {
+    const actions = ctx.sim.enabled(world, ctx.scenario);
+    let action;
+    if (schedule.kind === 'choices') {
+      if (actions.length === 0) break;
+      action = actions[schedule.choices[i] % actions.length];
+    } else {
+      const want = schedule.ids[i];
+      action = actions.find((a) => a.id === want);
+      if (!action) {
+        if (!schedule.strict) continue;
+        const now = actions.map((a) => a.id);
+        throw new ModelChangedError(
+          `model changed at step ${ids.length + 1}: expected "${want}", enabled now: ${now.length ? now.map((x) => `"${x}"`).join(', ') : 'nothing'}`,
+        );
+      }
+    }
+    const r = ctx.sim.step(world, action, ctx.scenario);
+    world = r.world;
+    ids.push(action.id);
+    log?.push(r.entry);
+    if (coverage) recordCoverage(ctx, world, coverage);
+    const v = checkAlways(ctx, world, ids.length);
+    if (v) return { ids, world, violation: v, end: 'violation', log };
+  }
+  if (opts.settle === false) return { ids, world, end: 'schedule-done', log };
+
+  const prefix = ids.length;
+  let violated: Violation | undefined;
+  const s = settle(ctx.sim, ctx.scenario, world, {
+    maxSteps: opts.maxSettleSteps ?? 5000,
+    onStep: (w, entry) => {
+      ids.push(entry.id);
+      log?.push(entry);
+      if (coverage) recordCoverage(ctx, w, coverage);
+      violated = checkAlways(ctx, w, ids.length);
+      return violated === undefined;
+    },
+  });
+  if (violated) return { ids, world: s.world, violation: violated, end: 'violation', log };
+  if (s.kind === 'failed') {
+    return { ids, world: s.world, violation: engineViolation(s.world, ids.length), end: 'violation', log };
+  }
+  if (s.kind === 'budget') return { ids, world: s.world, end: 'no-stable-state', log };
+  // Drop the probe steps that only showed that nothing moves any more.
+  ids.length = prefix + s.steps;
+  if (log) log.length = prefix + s.steps;
+  const v = checkAtStable(ctx, s.world, ids.length);
+  if (v) return { ids, world: s.world, violation: v, end: 'violation', log };
+  return { ids, world: s.world, end: 'stable', log };
+}

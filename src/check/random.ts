@@ -1,0 +1,143 @@
+/**
+ * Random search driven by fast-check: one arbitrary for the scenario, one for the schedule
+ * (an array of choice indices among enabled actions). fast-check's shrinking shortens the
+ * array and moves indices towards 0 (= the default order), so what is left are the
+ * deviations that matter; {@link minimize} then removes steps by action id.
+ */
+import * as fc from 'fast-check';
+import type { Scenario } from '../engine/system.ts';
+import { type Target, type TargetOptions, contextFor, target } from './context.ts';
+import { type CheckContext, type Execution, type Violation, execute } from './execute.ts';
+import { minimize } from './minimize.ts';
+import type { ModelDef } from './model.ts';
+import { TRACE_FORMAT, type TraceFile } from '../trace/format.ts';
+import { setupWorld } from '../engine/settle.ts';
+
+export interface RandomOptions extends TargetOptions {
+  /** fast-check runs (default 200). */
+  readonly numRuns?: number;
+  readonly seed?: number;
+  /** fast-check replay path (with seed). */
+  readonly path?: string;
+  /** Longest random schedule before the default policy settles the world (default 60). */
+  readonly maxSteps?: number;
+  /** A fixed scenario (or a model scenario name); default: the model's scenario arbitrary. */
+  readonly scenario?: Scenario | string;
+  /** Skip the id-level minimisation pass. */
+  readonly noMinimize?: boolean;
+  /** fast-check examples to try first: [scenario, choices]. */
+  readonly examples?: ReadonlyArray<[Scenario, number[]]>;
+}
+
+export interface CheckReport {
+  readonly model: string;
+  readonly variant: string;
+  readonly mode: 'random' | 'exhaustive';
+  readonly result: 'holds' | 'violated';
+  readonly violation?: Violation;
+  readonly counterexample?: TraceFile;
+  readonly stats: {
+    readonly runs?: number;
+    readonly steps: number;
+    readonly states?: number;
+    readonly transitions?: number;
+    readonly maxDepth?: number;
+    readonly complete?: boolean;
+    readonly statesWithoutPor?: number;
+    readonly durationMs: number;
+  };
+  /** `sometimes` goals: reached or not. */
+  readonly coverage: Readonly<Record<string, boolean>>;
+}
+
+/** The schedule arbitrary: choice indices among enabled actions. */
+export function scheduleArbitrary(maxSteps = 60): fc.Arbitrary<number[]> {
+  return fc.array(fc.nat({ max: 1 << 16 }), { maxLength: maxSteps });
+}
+
+/** The scenario arbitrary of a target: a fixed one, the model's generator, or one of its named scenarios. */
+export function scenarioArbitrary(t: Target, scenario?: Scenario | string): fc.Arbitrary<Scenario> {
+  if (scenario !== undefined) return fc.constant(contextFor(t, scenario).scenario);
+  const config = t.model.variants[t.variant].config;
+  return t.model.scenarioArbitrary?.(config) ?? fc.constantFrom(...Object.values(t.model.scenarios));
+}
+
+/** Contexts per scenario object, so a constant scenario is set up once per check. */
+function contextCache(t: Target): (sc: Scenario) => CheckContext {
+  const cache = new WeakMap<Scenario, CheckContext>();
+  return (sc) => {
+    let ctx = cache.get(sc);
+    if (!ctx) cache.set(sc, (ctx = { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc) }));
+    return ctx;
+  };
+}
+
+export function coverageRecord(t: Target, reached: ReadonlySet<string>): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const p of t.properties) if (p.kind === 'sometimes') out[p.name] = reached.has(p.name);
+  return out;
+}
+
+export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }, run: Execution, found: TraceFile['found']): TraceFile {
+  return {
+    format: TRACE_FORMAT,
+    model: t.model.name,
+    variant: t.variant,
+    engine: t.engine,
+    ...(ctx.scenarioName ? { scenarioName: ctx.scenarioName } : {}),
+    scenario: ctx.scenario,
+    steps: run.ids,
+    violation: run.violation!,
+    found,
+  };
+}
+
+/** Random search over scenarios and schedules; returns a minimised counterexample on failure. */
+export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): CheckReport {
+  const t = target(model, opts);
+  const started = performanceNow();
+  const ctxOf = contextCache(t);
+  const reached = new Set<string>();
+  let runs = 0;
+  let steps = 0;
+  const fixedScenario = opts.scenario !== undefined ? contextFor(t, opts.scenario) : undefined;
+  const scArb = fixedScenario ? fc.constant(fixedScenario.scenario) : scenarioArbitrary(t);
+  const prop = fc.property(scArb, scheduleArbitrary(opts.maxSteps), (sc, choices) => {
+    runs++;
+    const run = execute(ctxOf(sc), { kind: 'choices', choices }, { coverage: reached });
+    steps += run.ids.length;
+    return run.violation === undefined;
+  });
+  const details = fc.check(prop, {
+    numRuns: opts.numRuns ?? 200,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.path !== undefined ? { path: opts.path } : {}),
+    ...(opts.examples ? { examples: opts.examples.map(([s, c]) => [s, c] as [Scenario, number[]]) } : {}),
+  });
+  const base = { model: model.name, variant: t.variant, mode: 'random' as const };
+  if (details.failed && details.errorInstance) throw details.errorInstance;
+  if (!details.failed || !details.counterexample) {
+    return { ...base, result: 'holds', stats: { runs, steps, durationMs: performanceNow() - started }, coverage: coverageRecord(t, reached) };
+  }
+  const [sc, choices] = details.counterexample;
+  const ctx = { ...ctxOf(sc), scenarioName: fixedScenario?.scenarioName };
+  let run = execute(ctx, { kind: 'choices', choices });
+  const shrunkFrom = run.ids.length;
+  if (!opts.noMinimize) run = minimize(ctx, run);
+  const trace = toTrace(t, ctx, run, { mode: 'random', seed: details.seed, path: details.counterexamplePath ?? undefined, shrunkFrom });
+  return {
+    ...base,
+    result: 'violated',
+    violation: run.violation,
+    counterexample: trace,
+    stats: { runs: details.numRuns, steps, durationMs: performanceNow() - started },
+    coverage: coverageRecord(t, reached),
+  };
+}
+
+/** Wall-clock time for statistics only; never reaches the simulation. */
+function performanceNow(): number {
+  return globalThis.performance.now();
+}
+
+export { target };
