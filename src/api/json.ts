@@ -50,6 +50,7 @@ export function toFrozenJson(value: unknown, path: string, seen: Set<object> = n
         for (const k of Object.keys(value)) {
           const v = value[k];
           if (v === undefined) continue;
+          if (k === '__proto__') throw badRequest(`${path ? `${path}.` : ''}__proto__ is not allowed as a field name`);
           out[k] = toFrozenJson(v, path ? `${path}.${k}` : k, seen);
         }
         return Object.freeze(out);
