@@ -98,6 +98,16 @@ function classify(state: ApiState, dep: Entry, ref: OwnerReference): RefClass {
  */
 export function garbageCollectorActions(state: ApiState): SystemAction[] {
   const actor = 'garbage-collector';
+  // Fast path: nothing to do unless some object has owners or waits on a GC finalizer.
+  let relevant = false;
+  for (const key in state.objects) {
+    const m = state.objects[key].metadata;
+    if (m.ownerReferences !== undefined || (m.deletionTimestamp !== undefined && m.finalizers !== undefined)) {
+      relevant = true;
+      break;
+    }
+  }
+  if (!relevant) return [];
   const all = entries(state);
   const dependentsByUid = new Map<string, Entry[]>();
   for (const e of all) {
@@ -193,6 +203,14 @@ function namespaceDeleteChanges(e: Entry): boolean {
  */
 export function namespaceControllerActions(state: ApiState): SystemAction[] {
   const actor = 'namespace-controller';
+  let any = false;
+  for (const key in state.objects) {
+    if (key.startsWith('Namespace/') && state.objects[key].metadata.deletionTimestamp !== undefined) {
+      any = true;
+      break;
+    }
+  }
+  if (!any || !Object.hasOwn(state.kinds, 'Namespace')) return [];
   const all = entries(state);
   const terminating = all.filter((e) => isNamespaceKind(e.def) && e.obj.metadata.deletionTimestamp !== undefined);
   if (terminating.length === 0) return [];
@@ -235,8 +253,12 @@ export function namespaceControllerActions(state: ApiState): SystemAction[] {
 export function kubeletActions(state: ApiState): SystemAction[] {
   const actor = 'kubelet';
   const out: SystemAction[] = [];
-  for (const e of entries(state)) {
-    if (!isPodKind(e.def)) continue;
+  const keys = Object.keys(state.objects)
+    .filter((k) => k.startsWith('Pod/') && state.objects[k].metadata.deletionTimestamp !== undefined)
+    .sort();
+  for (const key of keys) {
+    const e: Entry = { key, obj: state.objects[key], def: state.kinds.Pod };
+    if (e.def === undefined || !isPodKind(e.def)) continue;
     const m = e.obj.metadata;
     if (m.deletionTimestamp === undefined || (m.deletionGracePeriodSeconds ?? 0) <= 0) continue;
     out.push(deleteAction(actor, `${actor}: delete ${e.key}`, e, { gracePeriodSeconds: 0, preconditions: { uid: m.uid } }));
