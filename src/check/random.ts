@@ -98,13 +98,20 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   const started = performanceNow();
   const ctxOf = contextCache(t);
   const reached = new Set<string>();
+  let internalError: unknown;
   let runs = 0;
   let steps = 0;
   const fixedScenario = opts.scenario !== undefined ? contextFor(t, opts.scenario) : undefined;
   const scArb = fixedScenario ? fc.constant(fixedScenario.scenario) : scenarioArbitrary(t);
   const prop = fc.property(scArb, scheduleArbitrary(opts.maxSteps), (sc, choices) => {
     runs++;
-    const run = execute(ctxOf(sc), { kind: 'choices', choices }, { coverage: reached });
+    let run: Execution;
+    try {
+      run = execute(ctxOf(sc), { kind: 'choices', choices }, { coverage: reached });
+    } catch (e) {
+      internalError ??= e;
+      return false;
+    }
     steps += run.ids.length;
     return run.violation === undefined;
   });
@@ -115,7 +122,8 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
     ...(opts.examples ? { examples: opts.examples.map(([s, c]) => [s, c] as [Scenario, number[]]) } : {}),
   });
   const base = { model: model.name, variant: t.variant, mode: 'random' as const };
-  if (details.failed && details.errorInstance) throw details.errorInstance;
+  // fast-check 4 sets errorInstance for a `false` too; only a thrown error (an engine bug) is rethrown.
+  if (details.failed && internalError) throw internalError;
   if (!details.failed || !details.counterexample) {
     return { ...base, result: 'holds', stats: { runs, steps, durationMs: performanceNow() - started }, coverage: coverageRecord(t, reached) };
   }

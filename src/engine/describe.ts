@@ -40,6 +40,8 @@ function describeArgs(args: unknown): string {
   if (typeof args === 'object' && args !== null) {
     const name = (args as { name?: unknown }).name;
     if (typeof name === 'string') return name;
+    const first = Object.values(args).find((v) => typeof v === 'string');
+    if (typeof first === 'string') return first;
   }
   return '…';
 }

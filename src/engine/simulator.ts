@@ -533,6 +533,26 @@ export class Simulator {
         txn.write(`mem/${ctrl}`);
         txn.updateController(ctrl, (c) => ({ ...c, memory: update(c.memory) }));
       },
+      run: <T>(body: Generator<Effect, T, unknown>): T => {
+        let input: DriveInput = { kind: 'next', value: undefined };
+        for (;;) {
+          const it: IteratorResult<Effect, T> = input.kind === 'next' ? body.next(input.value) : body.throw(input.error);
+          if (it.done) return it.value;
+          const e: Effect = it.value;
+          if (e.op === 'get' || e.op === 'list') {
+            try {
+              input = { kind: 'next', value: this.performApi(txn, e, ctrl) };
+            } catch (err) {
+              if (!isApiError(err)) throw err;
+              input = { kind: 'throw', error: err };
+            }
+          } else if (isSchedulingPoint(e) || e.op === 'memoryUpdate' || e.op === 'unlock') {
+            throw new Error(`${describeEffect(e)} is not allowed inside an event handler (only reads, enqueues and logs)`);
+          } else {
+            input = this.performLocal(txn, ctrl, e);
+          }
+        }
+      },
       enqueue: (queue, key) => this.enqueue(txn, ctrl, queue, key, 0, false),
       enqueueAfter: (queue, key, delayMs) => this.enqueue(txn, ctrl, queue, key, delayMs, false),
       log: (message) => txn.notes.push(message),

@@ -4,7 +4,7 @@
  * operations. All are data plus pure functions; the engine owns the state.
  */
 import type { ApiOptions, DeleteOptions, KindDef, KubeObject, ListOptions, StoredObject } from '../api/types.ts';
-import type { Reconciler, Task } from './effects.ts';
+import type { Effect, Reconciler, Task } from './effects.ts';
 import type { RateLimiterConfig } from './workqueue.ts';
 
 /** Synchronous lister for event handlers (the cache is already updated, W2). */
@@ -23,6 +23,12 @@ export interface HandlerContext<M = unknown> {
   get<T extends StoredObject = StoredObject>(kind: string, namespace: string | undefined, name: string): T | undefined;
   memory(): M;
   updateMemory(update: (memory: M) => M): void;
+  /**
+   * Run read-only handler code written against {@link ReconcileContext} (listers, client get/list,
+   * memory, logs) synchronously inside this event handler, so one helper (e.g. Kube-OVN's
+   * getPodKubeovnNets) serves both event handlers and reconcilers. Writes are refused.
+   */
+  run<T>(body: Generator<Effect, T, unknown>): T;
   enqueue(queue: string, key: string): void;
   enqueueAfter(queue: string, key: string, delayMs: number): void;
   log(message: string): void;

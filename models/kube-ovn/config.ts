@@ -1,0 +1,109 @@
+/**
+ * Switches that select upstream behaviour (v1.12.28 vs master) and the proposed fixes of
+ * kubeovn/kube-ovn#4898. Each upstream change is its own switch so fixes can be judged
+ * separately and in combination.
+ */
+
+export interface KubeOvnConfig {
+  /** Finalizer name on Subnet and IP: `kube-ovn-controller` (v1.12) or `kubeovn.io/kube-ovn-controller` (v1.13+). */
+  readonly finalizer: string;
+  /** NAD lookups by direct API GET (v1.12) or by lister (master). */
+  readonly nadFromLister: boolean;
+  /** #5364 (+#5929): a deleting pod's missing subnet / NAD is skipped instead of failing getPodKubeovnNets. */
+  readonly skipMissingSubnetWhenDeleting: boolean;
+  /** 02abcbb18 (#5698): the IP finalizer is set in the Create call (otherwise handleAddIP patches it later). */
+  readonly ipFinalizerOnCreate: boolean;
+  /** #6275/#6312: handleUpdateIP tolerates a missing subnet and still removes the finalizer. */
+  readonly updateIPToleratesMissingSubnet: boolean;
+  /**
+   * master's handleUpdateIP cleanup: LSP deleted without the MAC check, IPAM released by
+   * (ns/pod, nic) (v1.12 passes the IP name as owner: a no-op for pod IPs), both finalizer
+   * names removed, then a subnet status recount.
+   */
+  readonly updateIPMasterCleanup: boolean;
+  /** #3469: handleAddOrUpdateSubnet recounts status before the finalizer decision. */
+  readonly statusBeforeFinalizer: boolean;
+  /** #6388: the IP update path sets the `<subnet>=""` counting label. */
+  readonly updatePathSetsSubnetLabel: boolean;
+  /** master (#6814): usingIPs counted by spec.subnet instead of the `<subnet>=""` label. */
+  readonly countBySpec: boolean;
+  /** master: handleDeletePod deletes only IP CRs found in the IP lister, releasing by nic and recounting per net. */
+  readonly deletePodUsesIPLister: boolean;
+  /** master (#6989): handleDeletePod returns the getPodKubeovnNets error (retried) instead of going on with no networks. */
+  readonly deletePodRequeuesOnNetsError: boolean;
+  /** Start-up gcIP: none (v1.12), by subnet-in-IPAM (#5364) or by owner existence (#5702). */
+  readonly gcIP: 'none' | 'subnet' | 'owner';
+  /** master (#5193): InitIPAM re-queues Terminating IPs into updateIPQueue. */
+  readonly requeueTerminatingIPsAtStart: boolean;
+  /** Proposed fix 1: pod deletion deletes every IP CR of the pod from its annotations, whether or not the subnet exists. */
+  readonly fix1DeleteIPsFromAnnotations: boolean;
+  /**
+   * Proposed fix 2: a per-subnet lock shared by pod allocation, IP deletion and the subnet
+   * finalizer decision; allocation re-reads the subnet live and refuses a terminating one;
+   * the finalizer decision counts IP CRs with a live LIST.
+   */
+  readonly fix2SubnetLock: boolean;
+  /** Optional SubnetDeleteHook webhook: deny subnet deletion while stored usingIPs != 0. */
+  readonly subnetDeleteWebhook: boolean;
+  /** markAndCleanLSP period in ms (360 s default; 0 disables the periodic GC). */
+  readonly gcIntervalMs: number;
+  /** Workers per queue (Kube-OVN --worker-num, default 3). */
+  readonly workerNum: number;
+  /** addOrUpdateSubnetQueue goroutines: 1 in v1.12.28, workerNum on master. */
+  readonly addSubnetWorkers: number;
+}
+
+export const v1_12_28: KubeOvnConfig = {
+  finalizer: 'kube-ovn-controller',
+  nadFromLister: false,
+  skipMissingSubnetWhenDeleting: false,
+  ipFinalizerOnCreate: false,
+  updateIPToleratesMissingSubnet: false,
+  updateIPMasterCleanup: false,
+  statusBeforeFinalizer: false,
+  updatePathSetsSubnetLabel: false,
+  countBySpec: false,
+  deletePodUsesIPLister: false,
+  deletePodRequeuesOnNetsError: false,
+  gcIP: 'none',
+  requeueTerminatingIPsAtStart: false,
+  fix1DeleteIPsFromAnnotations: false,
+  fix2SubnetLock: false,
+  subnetDeleteWebhook: false,
+  gcIntervalMs: 360_000,
+  workerNum: 3,
+  addSubnetWorkers: 1,
+};
+
+/** Proposed fix 3: finalizer on IP create, handleUpdateIP tolerates a missing subnet, status before the finalizer decision. */
+const fix3: Partial<KubeOvnConfig> = { ipFinalizerOnCreate: true, updateIPToleratesMissingSubnet: true, statusBeforeFinalizer: true };
+
+/** The merged upstream set on master (1533681d7). */
+export const master: KubeOvnConfig = {
+  ...v1_12_28,
+  finalizer: 'kubeovn.io/kube-ovn-controller',
+  nadFromLister: true,
+  skipMissingSubnetWhenDeleting: true,
+  ipFinalizerOnCreate: true,
+  updateIPToleratesMissingSubnet: true,
+  updateIPMasterCleanup: true,
+  statusBeforeFinalizer: true,
+  updatePathSetsSubnetLabel: true,
+  countBySpec: true,
+  deletePodUsesIPLister: true,
+  deletePodRequeuesOnNetsError: true,
+  gcIP: 'owner',
+  requeueTerminatingIPsAtStart: true,
+  addSubnetWorkers: 3,
+};
+
+export const variants = {
+  'v1.12.28': { description: 'kube-ovn v1.12.28 (368e6effb2), where #4898 was reported', config: v1_12_28 },
+  fix1: { description: 'v1.12.28 + proposed fix 1: pod deletion deletes its IP CRs from its annotations', config: { ...v1_12_28, fix1DeleteIPsFromAnnotations: true } },
+  fix2: { description: 'v1.12.28 + proposed fix 2: per-subnet lock for allocation, IP deletion and the finalizer decision (live count)', config: { ...v1_12_28, fix2SubnetLock: true } },
+  fix3: { description: 'v1.12.28 + proposed fix 3: IP finalizer on create, handleUpdateIP tolerates a missing subnet, status before finalizer (#3469)', config: { ...v1_12_28, ...fix3 } },
+  'fix1+fix3': { description: 'fixes 1 and 3 together', config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true } },
+  'fix1+fix2+fix3': { description: 'all three proposed fixes', config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true, fix2SubnetLock: true } },
+  master: { description: 'master (1533681d7): #5364, #5702, #5929, #6275/#6312, #3469, finalizer on create, #6388, count by spec', config: master },
+  'v1.12.28+webhook': { description: 'v1.12.28 with the SubnetDeleteHook webhook enabled', config: { ...v1_12_28, subnetDeleteWebhook: true } },
+} as const satisfies Record<string, { description: string; config: KubeOvnConfig }>;

@@ -1,0 +1,71 @@
+/** Shared types and small helpers of the kube-ovn-controller model. */
+import { isNotFound } from '../../src/api/errors.ts';
+import type { StoredObject } from '../../src/api/types.ts';
+import type { Effect, ReconcileContext } from '../../src/engine/effects.ts';
+import type { KubeOvnConfig } from './config.ts';
+import type { Ipam } from './ipam.ts';
+import type { Pod } from './objects.ts';
+
+/** The controller's in-memory state: lost on restart. */
+export interface KubeOvnMemory {
+  readonly ipam: Ipam;
+  /** deletingPodObjMap: the last pod object seen by the delete paths. Entries are kept (Go drops them 5 min later). */
+  readonly deletingPods: Readonly<Record<string, Pod>>;
+  /** delIPQueue holds IP objects in Go; the model queues the name and keeps the subnets here. */
+  readonly deletedIPs: Readonly<Record<string, { readonly subnet: string; readonly attachSubnets: readonly string[] }>>;
+  /** markAndCleanLSP's mark set from the previous round. */
+  readonly lastNoPodLSP: readonly string[];
+  /** The start-up gc() has run (later gc runs are the periodic markAndCleanLSP). */
+  readonly startupGcDone: boolean;
+}
+
+export const initialMemory: KubeOvnMemory = { ipam: {}, deletingPods: {}, deletedIPs: {}, lastNoPodLSP: [], startupGcDone: false };
+
+export type Ctx = ReconcileContext<KubeOvnMemory>;
+
+export interface Env {
+  readonly cfg: KubeOvnConfig;
+}
+
+export const CONTROLLER = 'kube-ovn-controller';
+
+// Queue names as in pkg/controller/controller.go.
+export const Q = {
+  addOrUpdatePod: 'addOrUpdatePodQueue',
+  deletePod: 'deletePodQueue',
+  addOrUpdateSubnet: 'addOrUpdateSubnetQueue',
+  deleteSubnet: 'deleteSubnetQueue',
+  updateSubnetStatus: 'updateSubnetStatusQueue',
+  addIP: 'addIPQueue',
+  updateIP: 'updateIPQueue',
+  delIP: 'delIPQueue',
+} as const;
+
+export const POD_KEY_MUTEX = 'podKeyMutex';
+export const SUBNET_KEY_MUTEX = 'subnetKeyMutex';
+
+/** A lister Get that returns undefined on NotFound (the `k8serrors.IsNotFound(err) -> return nil` idiom). */
+export function* listerGet<T extends StoredObject>(ctx: Ctx, kind: string, namespace: string | undefined, name: string): Generator<Effect, T | undefined, unknown> {
+  try {
+    return yield* ctx.lister<T>(kind).get(namespace, name);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** isPodAlive (pkg/controller/pod.go): terminal phase, or deletion grace period elapsed. */
+export function isPodAlive(pod: Pod, now: number, parse: (ts: string) => number | undefined): boolean {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return false;
+  const dt = pod.metadata.deletionTimestamp;
+  if (dt && pod.metadata.deletionGracePeriodSeconds !== undefined) {
+    const at = parse(dt);
+    if (at !== undefined && now > at + pod.metadata.deletionGracePeriodSeconds * 1000) return false;
+  }
+  return true;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

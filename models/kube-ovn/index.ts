@@ -1,0 +1,23 @@
+/**
+ * The Kube-OVN model: kube-ovn-controller's pod, IP and subnet flows of v1.12.28 and master,
+ * with the proposed fixes of kubeovn/kube-ovn#4898 as variants.
+ */
+import { defineModel } from '../../src/check/model.ts';
+import { kubeOvnProperties } from '../../properties/kube-ovn.ts';
+import type { KubeOvnConfig } from './config.ts';
+import { variants } from './config.ts';
+import { kubeOvnSystem } from './controller.ts';
+import { scenarioArbitrary, scenarios } from './scenarios.ts';
+
+export const kubeOvnModel = defineModel<KubeOvnConfig>({
+  name: 'kube-ovn',
+  description: 'kube-ovn-controller pod/subnet/IP deletion race (kubeovn/kube-ovn#4898)',
+  variants,
+  system: kubeOvnSystem,
+  properties: kubeOvnProperties,
+  scenarios,
+  scenarioArbitrary: () => scenarioArbitrary(),
+});
+
+export { variants, scenarios };
+export type { KubeOvnConfig };

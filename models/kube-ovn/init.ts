@@ -1,0 +1,127 @@
+/** Controller start-up (pkg/controller/init.go) and garbage collection (pkg/controller/gc.go). */
+import { isNotFound } from '../../src/api/errors.ts';
+import { parseTimestamp } from '../../src/api/keys.ts';
+import type { Effect } from '../../src/engine/effects.ts';
+import type { KubeOvnConfig } from './config.ts';
+import { type Ctx, Q, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { addOrUpdateSubnet, getStaticAddress, releaseAddressByPod } from './ipam.ts';
+import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
+import { OVN_NB, type LogicalSwitchPort } from './ovn.ts';
+import { type IP, type Pod, type Subnet, annotation, podKey, portName } from './objects.ts';
+import { createOrUpdateIPCR } from './pod.ts';
+
+/**
+ * mirrors pkg/controller/init.go InitIPAM (v1.12.28 ~296; master ~389): IPAM is rebuilt from
+ * subnets and from alive pods' allocated annotations (re-registering each address and
+ * re-creating/updating its IP CR). An IP CR whose pod is gone is not re-registered.
+ * With #5193 (master) terminating IPs are re-queued for handleUpdateIP first.
+ */
+export function initIPAM(cfg: KubeOvnConfig) {
+  return function* InitIPAM(ctx: Ctx): Generator<Effect, void, unknown> {
+    const subnets = yield* ctx.lister<Subnet>('Subnet').list();
+    for (const s of subnets) {
+      yield* ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, s.metadata.name, s.spec!.cidrBlock, s.spec!.excludeIps) }));
+    }
+    if (cfg.requeueTerminatingIPsAtStart) {
+      for (const ip of yield* ctx.lister<IP>('IP').list()) if (ip.metadata.deletionTimestamp) yield* ctx.enqueue(Q.updateIP, ip.metadata.name);
+    }
+    const now = yield* ctx.now();
+    for (const pod of yield* ctx.lister<Pod>('Pod').list()) {
+      if (!isPodAlive(pod, now, parseTimestamp)) continue;
+      let nets: PodNet[];
+      try {
+        nets = yield* getPodKubeovnNets(ctx, cfg, pod);
+      } catch (e) {
+        yield* ctx.log(`InitIPAM: failed to get nets of pod ${pod.metadata.namespace}/${pod.metadata.name}: ${errorMessage(e)}`);
+        continue;
+      }
+      const [ns, name] = [pod.metadata.namespace!, pod.metadata.name];
+      for (const net of nets) {
+        const ip = pod.metadata.annotations?.[annotation(net.provider, 'ip_address')];
+        if (pod.metadata.annotations?.[annotation(net.provider, 'allocated')] !== 'true' || !ip) continue;
+        const port = portName(name, ns, net.provider);
+        const memory = yield* ctx.memory();
+        const got = getStaticAddress(memory.ipam, podKey(ns, name), port, ip, net.subnet.metadata.name);
+        if (!got.ok) {
+          yield* ctx.log(`InitIPAM: failed to init ip ${ip} of ${port}: ${got.error}`);
+          continue;
+        }
+        yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
+        const mac = pod.metadata.annotations?.[annotation(net.provider, 'mac_address')] ?? '';
+        yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: net.subnet.metadata.name, ip, mac, nodeName: pod.spec?.nodeName ?? '' });
+      }
+    }
+  };
+}
+
+/**
+ * mirrors pkg/controller/gc.go markAndCleanLSP (v1.12.28 ~305): LSPs of no alive, allocated pod
+ * are marked; marked in the previous round -> LSP deleted, the same-named IP CR deleted (API GET
+ * then DELETE) and the owner's address released. IP CRs whose LSP is already gone are never seen.
+ */
+function* markAndCleanLSP(ctx: Ctx): Generator<Effect, void, unknown> {
+  const now = yield* ctx.now();
+  const keep = new Set<string>();
+  for (const pod of yield* ctx.lister<Pod>('Pod').list()) {
+    if (!isPodAlive(pod, now, parseTimestamp)) continue;
+    for (const provider of allocatedProviders(pod)) keep.add(portName(pod.metadata.name, pod.metadata.namespace!, provider));
+  }
+  const ports = yield* ctx.external<Array<{ name: string } & LogicalSwitchPort>>(OVN_NB, 'listPorts');
+  const memory = yield* ctx.memory();
+  const noPod = ports.filter((p) => !keep.has(p.name));
+  const deleted: string[] = [];
+  for (const lsp of noPod) {
+    if (!memory.lastNoPodLSP.includes(lsp.name)) continue;
+    yield* ctx.external(OVN_NB, 'deleteLogicalSwitchPort', { name: lsp.name });
+    deleted.push(lsp.name);
+    let ip: IP;
+    try {
+      ip = yield* ctx.client.get<IP>('IP', undefined, lsp.name);
+    } catch (e) {
+      if (isNotFound(e)) continue;
+      throw e;
+    }
+    try {
+      yield* ctx.client.delete('IP', undefined, lsp.name);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, lsp.pod, ip.spec!.subnet) }));
+  }
+  const marked = noPod.map((p) => p.name).filter((n) => !deleted.includes(n));
+  yield* ctx.updateMemory((m) => ({ ...m, lastNoPodLSP: marked }));
+}
+
+/**
+ * mirrors pkg/controller/gc.go gcIP (master ~390, start-up only; #5364 by subnet-in-IPAM,
+ * #5702 by owner existence): delete IP CRs whose owner is gone; their finalizer then frees them.
+ */
+function* gcIP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
+  const memory = yield* ctx.memory();
+  for (const ip of yield* ctx.lister<IP>('IP').list()) {
+    let ownerGone = !(ip.spec!.subnet in memory.ipam);
+    if (!ownerGone && cfg.gcIP === 'owner') ownerGone = !(yield* listerGet<Pod>(ctx, 'Pod', ip.spec!.namespace, ip.spec!.podName));
+    if (!ownerGone) continue;
+    try {
+      yield* ctx.client.delete('IP', undefined, ip.metadata.name);
+    } catch (e) {
+      yield* ctx.log(`gcIP: failed to delete ip ${ip.metadata.name}: ${errorMessage(e)}`);
+    }
+  }
+}
+
+/**
+ * The gc task: its first run is the start-up gc() (v1.12: markAndCleanLSP twice back to back, so
+ * no grace; master: also gcIP); later runs are the periodic markAndCleanLSP every gc-interval.
+ */
+export function gcTask(cfg: KubeOvnConfig) {
+  return function* gc(ctx: Ctx): Generator<Effect, void, unknown> {
+    const memory = yield* ctx.memory();
+    if (!memory.startupGcDone) {
+      if (cfg.gcIP !== 'none') yield* gcIP(ctx, cfg);
+      yield* markAndCleanLSP(ctx);
+    }
+    yield* markAndCleanLSP(ctx);
+    if (!memory.startupGcDone) yield* ctx.updateMemory((m) => ({ ...m, startupGcDone: true }));
+  };
+}

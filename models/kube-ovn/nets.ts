@@ -1,0 +1,83 @@
+/**
+ * getPodKubeovnNets and its helpers: which networks (provider + subnet) a pod asks for.
+ * Written once against ReconcileContext; event handlers run it through HandlerContext.run.
+ */
+import { isNotFound } from '../../src/api/errors.ts';
+import type { StoredObject } from '../../src/api/types.ts';
+import type { Effect } from '../../src/engine/effects.ts';
+import type { KubeOvnConfig } from './config.ts';
+import { type Ctx, listerGet } from './context.ts';
+import { DEFAULT_PROVIDER, LOGICAL_SWITCH_ANNOTATION, NETWORKS_ANNOTATION, type Pod, type Subnet, annotation, attachmentProvider } from './objects.ts';
+
+export interface PodNet {
+  readonly provider: string;
+  readonly subnet: Subnet;
+  readonly isDefault: boolean;
+}
+
+// mirrors pkg/controller/pod.go getPodDefaultSubnet (v1.12.28 ~1337; master ~1967 with #5364)
+function* getPodDefaultSubnet(ctx: Ctx, pod: Pod, ignoreMissing: boolean): Generator<Effect, Subnet | undefined, unknown> {
+  let name = pod.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION];
+  if (!name) {
+    // Simplification: the namespace's first logical_switch, else ovn-default (no "first with free IPs" search).
+    const ns = yield* listerGet<StoredObject>(ctx, 'Namespace', undefined, pod.metadata.namespace!);
+    name = ns?.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION]?.split(',')[0] || 'ovn-default';
+  }
+  try {
+    return yield* ctx.lister<Subnet>('Subnet').get(undefined, name);
+  } catch (e) {
+    if (ignoreMissing && isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+// mirrors pkg/controller/pod.go getPodAttachmentNet (v1.12.28 ~1422: NAD by API GET; master ~2105: lister, #5929)
+function* getPodAttachmentNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, ignoreMissing: boolean): Generator<Effect, PodNet[], unknown> {
+  const raw = pod.metadata.annotations?.[NETWORKS_ANNOTATION];
+  if (!raw) return [];
+  const subnets = yield* ctx.lister<Subnet>('Subnet').list();
+  const out: PodNet[] = [];
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [nadNs, nadName] = entry.includes('/') ? entry.split('/') : [pod.metadata.namespace!, entry];
+    const provider = attachmentProvider(nadName, nadNs);
+    try {
+      if (cfg.nadFromLister) yield* ctx.lister('NetworkAttachmentDefinition').get(nadNs, nadName);
+      else yield* ctx.client.get('NetworkAttachmentDefinition', nadNs, nadName);
+    } catch (e) {
+      // #5929: for a deleting pod a missing NAD does not hide the network; the subnet comes from annotations.
+      if (!(ignoreMissing && isNotFound(e))) throw e;
+    }
+    const subnetName =
+      pod.metadata.annotations?.[annotation(provider, 'logical_switch')] ??
+      subnets.find((s) => s.spec?.provider === provider)?.metadata.name ??
+      pod.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION];
+    if (!subnetName) continue;
+    try {
+      out.push({ provider, subnet: yield* ctx.lister<Subnet>('Subnet').get(undefined, subnetName), isDefault: false });
+    } catch (e) {
+      if (!(ignoreMissing && isNotFound(e))) throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * mirrors pkg/controller/pod.go getPodKubeovnNets (v1.12.28 ~484): attachments first, the
+ * default network last; any missing subnet or NAD fails the whole call. With
+ * skipMissingSubnetWhenDeleting (#5364/#5929) a deleting pod's missing networks are skipped.
+ */
+export function* getPodKubeovnNets(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod): Generator<Effect, PodNet[], unknown> {
+  const ignoreMissing = cfg.skipMissingSubnetWhenDeleting && !!pod.metadata.deletionTimestamp;
+  const defaultSubnet = yield* getPodDefaultSubnet(ctx, pod, ignoreMissing);
+  const attachments = yield* getPodAttachmentNet(ctx, cfg, pod, ignoreMissing);
+  return defaultSubnet ? [...attachments, { provider: DEFAULT_PROVIDER, subnet: defaultSubnet, isDefault: true }] : attachments;
+}
+
+/** Providers whose `<provider>.kubernetes.io/allocated` annotation is "true". */
+export function allocatedProviders(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(pod.metadata.annotations ?? {})) {
+    if (v === 'true' && k.endsWith('.kubernetes.io/allocated')) out.push(k.slice(0, -'.kubernetes.io/allocated'.length));
+  }
+  return out.sort();
+}

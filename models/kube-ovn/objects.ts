@@ -1,0 +1,122 @@
+/**
+ * Kube-OVN object shapes (kubeovn.io/v1 Subnet and IP, core Pod/Namespace, NAD), names,
+ * labels and annotations as the real controller writes them (v1.12.28 unless noted).
+ */
+import { defineKind } from '../../src/api/kinds.ts';
+import type { KubeObject, StoredObject } from '../../src/api/types.ts';
+
+export const SubnetKind = defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'Subnet', namespaced: false, statusSubresource: true });
+export const IPKind = defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'IP', namespaced: false, statusSubresource: false, plural: 'ips' });
+
+export interface SubnetSpec {
+  readonly cidrBlock: string;
+  readonly gateway: string;
+  readonly excludeIps: readonly string[];
+  readonly provider: string;
+  readonly protocol: 'IPv4';
+}
+
+export interface SubnetStatus {
+  readonly v4usingIPs?: number;
+  readonly v4availableIPs?: number;
+  readonly v4usingIPRange?: string;
+  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+}
+
+export type Subnet = StoredObject<SubnetSpec, SubnetStatus>;
+
+export interface IPSpec {
+  readonly podName: string;
+  readonly namespace: string;
+  readonly subnet: string;
+  readonly attachSubnets: readonly string[];
+  readonly nodeName: string;
+  readonly ipAddress: string;
+  readonly v4IpAddress: string;
+  readonly macAddress: string;
+  readonly podType: string;
+}
+
+export type IP = StoredObject<IPSpec>;
+export type Pod = StoredObject<{ readonly nodeName?: string; readonly terminationGracePeriodSeconds?: number }, { readonly phase?: string }>;
+
+/** Finalizer names: `kube-ovn-controller` up to v1.12, `kubeovn.io/kube-ovn-controller` from v1.13 (#3748). */
+export const FINALIZER_V112 = 'kube-ovn-controller';
+export const FINALIZER_NEW = 'kubeovn.io/kube-ovn-controller';
+
+export const LOGICAL_SWITCH_ANNOTATION = 'ovn.kubernetes.io/logical_switch';
+export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+export const SUBNET_LABEL = 'ovn.kubernetes.io/subnet';
+export const NODE_LABEL = 'ovn.kubernetes.io/node-name';
+export const DEFAULT_PROVIDER = 'ovn';
+
+/** ovs.PodNameToPortName: `pod.ns` for the default provider, `pod.ns.provider` otherwise. Also the IP CR name. */
+export function portName(pod: string, namespace: string, provider: string): string {
+  return provider === DEFAULT_PROVIDER ? `${pod}.${namespace}` : `${pod}.${namespace}.${provider}`;
+}
+
+/** Provider of a Kube-OVN NAD attachment: `<nad>.<nadNs>.ovn`. */
+export function attachmentProvider(nad: string, namespace: string): string {
+  return `${nad}.${namespace}.ovn`;
+}
+
+export function annotation(provider: string, field: string): string {
+  return `${provider}.kubernetes.io/${field}`;
+}
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function splitKey(key: string): [namespace: string, name: string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+// --- builders used by scenarios ------------------------------------------------------------
+
+export function namespace(name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
+/** A /28 subnet: 14 host addresses, the gateway (.1) excluded. */
+export function subnet(name: string, octet: number): KubeObject {
+  const cidrBlock = `10.${octet}.0.0/28`;
+  return {
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'Subnet',
+    metadata: { name },
+    spec: { cidrBlock, gateway: `10.${octet}.0.1`, excludeIps: [`10.${octet}.0.1`], provider: DEFAULT_PROVIDER, protocol: 'IPv4' },
+  };
+}
+
+export function nad(name: string, ns: string): KubeObject {
+  return {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name, namespace: ns },
+    spec: { config: JSON.stringify({ cniVersion: '0.3.0', type: 'kube-ovn', server_socket: '/run/openvswitch/kube-ovn-daemon.sock', provider: attachmentProvider(name, ns) }) },
+  };
+}
+
+/** A pod on node1 in `subnetName`, with attachments `[nadNs/nad, subnet]` (each attachment's subnet set by annotation). */
+export function pod(name: string, ns: string, subnetName: string, attachments: readonly { nad: string; subnet: string }[] = []): KubeObject {
+  const annotations: Record<string, string> = { [LOGICAL_SWITCH_ANNOTATION]: subnetName };
+  if (attachments.length) {
+    annotations[NETWORKS_ANNOTATION] = attachments.map((a) => `${ns}/${a.nad}`).join(', ');
+    for (const a of attachments) annotations[annotation(attachmentProvider(a.nad, ns), 'logical_switch')] = a.subnet;
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, annotations },
+    spec: { nodeName: 'node1', terminationGracePeriodSeconds: 30, containers: [{ name: 'compute', image: 'kubevirt/virt-launcher' }] },
+    status: { phase: 'Running' },
+  };
+}
+
+/** MAC derived from the address, like a deterministic IPAM would hand out. */
+export function macFor(ip: string): string {
+  const hex = ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'));
+  return `00:00:${hex.join(':')}`;
+}

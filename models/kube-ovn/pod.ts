@@ -1,0 +1,270 @@
+/** Pod handlers of kube-ovn-controller (pkg/controller/pod.go). */
+import { isNotFound } from '../../src/api/errors.ts';
+import { jsonEqual } from '../../src/api/json.ts';
+import { parseTimestamp } from '../../src/api/keys.ts';
+import type { KubeObject } from '../../src/api/types.ts';
+import { type Effect, ReconcileError, reconcileContext } from '../../src/engine/effects.ts';
+import type { EventHandlers, HandlerContext } from '../../src/engine/system.ts';
+import type { KubeOvnConfig } from './config.ts';
+import { type Ctx, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { getRandomAddress, releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
+import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
+import { OVN_NB } from './ovn.ts';
+import { IPKind, type IP, NODE_LABEL, type Pod, SUBNET_LABEL, type Subnet, annotation, macFor, podKey, portName, splitKey } from './objects.ts';
+
+const rc = reconcileContext as Ctx;
+
+function keyOfPod(p: Pod): string {
+  return podKey(p.metadata.namespace!, p.metadata.name);
+}
+
+function storeDeleting(ctx: HandlerContext<KubeOvnMemory>, key: string, pod: Pod): void {
+  ctx.updateMemory((m) => ({ ...m, deletingPods: { ...m.deletingPods, [key]: pod } }));
+}
+
+/** Event handlers for the Pod informer. */
+export function podHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
+  return {
+    // mirrors pkg/controller/pod.go enqueueAddPod (v1.12.28 ~173)
+    add(ctx, obj) {
+      const pod = obj as Pod;
+      const key = keyOfPod(pod);
+      const now = ctx.run(rc.now());
+      if (!isPodAlive(pod, now, parseTimestamp)) {
+        storeDeleting(ctx, key, pod);
+        ctx.enqueue(Q.deletePod, key);
+        return;
+      }
+      // Simplification: podNeedSync is true for every alive pod (the `routed` annotation is not modelled).
+      ctx.enqueue(Q.addOrUpdatePod, key);
+    },
+    // mirrors pkg/controller/pod.go enqueueUpdatePod (v1.12.28 ~254)
+    update(ctx, oldObj, newObj) {
+      const pod = newObj as Pod;
+      if (oldObj.metadata.resourceVersion === newObj.metadata.resourceVersion) return;
+      const key = keyOfPod(pod);
+      try {
+        ctx.run(getPodKubeovnNets(rc, cfg, pod));
+      } catch (e) {
+        // v1.12: the event is dropped, even the graceful-deletion update.
+        ctx.log(`enqueueUpdatePod ${key}: failed to get pod nets: ${errorMessage(e)}`);
+        return;
+      }
+      const phase = pod.status?.phase;
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        storeDeleting(ctx, key, pod);
+        ctx.enqueue(Q.deletePod, key);
+        return;
+      }
+      if (pod.metadata.deletionTimestamp) {
+        const now = ctx.run(rc.now());
+        const grace = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+        const delay = (parseTimestamp(pod.metadata.deletionTimestamp) ?? now) + grace - now;
+        storeDeleting(ctx, key, pod);
+        ctx.enqueueAfter(Q.deletePod, key, delay);
+        return;
+      }
+      ctx.enqueue(Q.addOrUpdatePod, key);
+    },
+    // mirrors pkg/controller/pod.go enqueueDeletePod (v1.12.28 ~229)
+    delete(ctx, obj) {
+      const pod = obj as Pod;
+      const key = keyOfPod(pod);
+      storeDeleting(ctx, key, pod);
+      ctx.enqueue(Q.deletePod, key);
+    },
+  };
+}
+
+/**
+ * mirrors pkg/node.go createOrUpdateCrdIPs (v1.12.28 ~646) / pkg/controller/ip.go createOrUpdateIPCR (master ~391):
+ * lister Get; absent -> Create (no finalizer in v1.12); present -> Update with the cached RV.
+ */
+export function* createOrUpdateIPCR(
+  ctx: Ctx,
+  cfg: KubeOvnConfig,
+  a: { name: string; pod: string; namespace: string; subnet: string; ip: string; mac: string; nodeName: string },
+): Generator<Effect, void, unknown> {
+  const spec = {
+    podName: a.pod,
+    namespace: a.namespace,
+    subnet: a.subnet,
+    attachSubnets: [],
+    nodeName: a.nodeName,
+    ipAddress: a.ip,
+    v4IpAddress: a.ip,
+    macAddress: a.mac,
+    podType: '',
+  };
+  const existing = yield* listerGet<IP>(ctx, 'IP', undefined, a.name);
+  if (!existing) {
+    const obj: KubeObject = {
+      apiVersion: IPKind.apiVersion,
+      kind: 'IP',
+      metadata: {
+        name: a.name,
+        labels: { [SUBNET_LABEL]: a.subnet, [NODE_LABEL]: a.nodeName, [a.subnet]: '' },
+        ...(cfg.ipFinalizerOnCreate ? { finalizers: [cfg.finalizer] } : {}),
+      },
+      spec,
+    };
+    yield* ctx.client.create(obj);
+    return;
+  }
+  if (cfg.requeueTerminatingIPsAtStart && existing.metadata.deletionTimestamp) {
+    // #5193: a terminating IP is handed to handleUpdateIP, never updated or re-created.
+    yield* ctx.enqueue(Q.updateIP, a.name);
+    return;
+  }
+  const labels: Record<string, string> = { ...existing.metadata.labels, [SUBNET_LABEL]: a.subnet, [NODE_LABEL]: a.nodeName };
+  if (cfg.updatePathSetsSubnetLabel) {
+    const old = existing.spec?.subnet;
+    if (old && old !== a.subnet) delete labels[old];
+    labels[a.subnet] = '';
+  }
+  const finalizers = existing.metadata.finalizers ?? [];
+  const updated: KubeObject = {
+    ...existing,
+    metadata: {
+      ...existing.metadata,
+      labels,
+      ...(cfg.ipFinalizerOnCreate && !finalizers.includes(cfg.finalizer) ? { finalizers: [...finalizers, cfg.finalizer] } : {}),
+    },
+    spec,
+  };
+  if (jsonEqual(updated, existing)) return;
+  yield* ctx.client.update(updated);
+}
+
+/** One network's allocation: IPAM -> validate -> LSP -> IP CR (reconcileAllocateSubnets loop body). */
+function* allocateNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, net: PodNet, annotations: Record<string, string>): Generator<Effect, void, unknown> {
+  const [ns, name] = [pod.metadata.namespace!, pod.metadata.name];
+  const key = podKey(ns, name);
+  const subnetName = net.subnet.metadata.name;
+  if (cfg.fix2SubnetLock) {
+    // Proposed fix 2: under the subnet lock, re-read the subnet live and refuse a terminating one.
+    let live: Subnet;
+    try {
+      live = yield* ctx.client.get<Subnet>('Subnet', undefined, subnetName);
+    } catch (e) {
+      if (isNotFound(e)) throw new ReconcileError(`subnet ${subnetName} is gone`);
+      throw e;
+    }
+    if (live.metadata.deletionTimestamp) throw new ReconcileError(`subnet ${subnetName} is being deleted`);
+  }
+  const port = portName(name, ns, net.provider);
+  // acquireAddress -> ipam.GetRandomAddress (atomic under the IPAM mutex)
+  const memory = yield* ctx.memory();
+  const got = getRandomAddress(memory.ipam, key, port, subnetName);
+  if (!got.ok) throw new ReconcileError(`failed to allocate address for ${port} in ${subnetName}: ${got.error}`);
+  yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
+  // validatePodIP reads the subnet from the lister again
+  const subnet = yield* ctx.lister<Subnet>('Subnet').get(undefined, subnetName);
+  const mac = macFor(got.ip);
+  const p = net.provider;
+  annotations[annotation(p, 'ip_address')] = got.ip;
+  annotations[annotation(p, 'mac_address')] = mac;
+  annotations[annotation(p, 'cidr')] = subnet.spec!.cidrBlock;
+  annotations[annotation(p, 'gateway')] = subnet.spec!.gateway;
+  annotations[annotation(p, 'logical_switch')] = subnetName;
+  annotations[annotation(p, 'allocated')] = 'true';
+  yield* ctx.external(OVN_NB, 'createLogicalSwitchPort', { name: port, switch: subnetName, pod: key, ip: got.ip, mac });
+  yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: subnetName, ip: got.ip, mac, nodeName: pod.spec?.nodeName ?? '' });
+}
+
+/**
+ * mirrors pkg/controller/pod.go handleAddOrUpdatePod + reconcileAllocateSubnets (v1.12.28 ~510, ~573):
+ * under podKeyMutex, for each network not yet allocated (attachments first, default last):
+ * IPAM -> LSP -> IP CR; then one merge patch of all annotations. NotFound on the patch sends
+ * the annotated copy to deletingPodObjMap and queues a delete.
+ * Simplifications: no hot-unplug (syncKubeOvnNet), no routing (reconcileRouteSubnets), no security groups.
+ */
+export function handleAddOrUpdatePod(cfg: KubeOvnConfig) {
+  return function* handleAddOrUpdatePod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
+    yield* ctx.withLock(POD_KEY_MUTEX, key, function* () {
+      const [ns, name] = splitKey(key);
+      const pod = yield* listerGet<Pod>(ctx, 'Pod', ns, name);
+      if (!pod) return;
+      const nets = yield* getPodKubeovnNets(ctx, cfg, pod);
+      const now = yield* ctx.now();
+      if (!isPodAlive(pod, now, parseTimestamp)) return;
+      const needed = nets.filter((n) => pod.metadata.annotations?.[annotation(n.provider, 'allocated')] !== 'true');
+      if (needed.length === 0) return;
+      const annotations: Record<string, string> = { ...pod.metadata.annotations };
+      for (const net of needed) {
+        if (cfg.fix2SubnetLock) yield* ctx.withLock(SUBNET_KEY_MUTEX, net.subnet.metadata.name, () => allocateNet(ctx, cfg, pod, net, annotations));
+        else yield* allocateNet(ctx, cfg, pod, net, annotations);
+      }
+      // One JSON merge patch of the changed annotations (GenerateMergePatchPayload from the cached pod; no RV).
+      const changed: Record<string, string> = {};
+      for (const [k, v] of Object.entries(annotations)) if (pod.metadata.annotations?.[k] !== v) changed[k] = v;
+      try {
+        yield* ctx.client.patch('Pod', ns, name, { metadata: { annotations: changed } });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        const modified = { ...pod, metadata: { ...pod.metadata, annotations } } as Pod;
+        yield* ctx.updateMemory((m) => ({ ...m, deletingPods: { ...m.deletingPods, [key]: modified } }));
+        yield* ctx.enqueueRateLimited(Q.deletePod, key);
+      }
+    });
+  };
+}
+
+/**
+ * mirrors pkg/controller/pod.go handleDeletePod (v1.12.28 ~913; master ~1159):
+ * the object comes from deletingPodObjMap (read before the lock); a failing getPodKubeovnNets
+ * is logged and the handler goes on with no networks, so no IP CR is deleted; LSPs are deleted;
+ * IPAM is released for the pod in every subnet.
+ * Simplifications: no StatefulSet/VM keep-IP logic, no routes/NAT/VIP cleanup.
+ */
+export function handleDeletePod(cfg: KubeOvnConfig) {
+  return function* handleDeletePod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
+    const memory = yield* ctx.memory();
+    const pod = memory.deletingPods[key];
+    if (!pod) return;
+    yield* ctx.withLock(POD_KEY_MUTEX, key, function* () {
+      const [ns, name] = splitKey(key);
+      const current = yield* listerGet<Pod>(ctx, 'Pod', ns, name);
+      if (current && current.metadata.uid !== pod.metadata.uid) return;
+      let nets: PodNet[] = [];
+      try {
+        nets = yield* getPodKubeovnNets(ctx, cfg, pod);
+      } catch (e) {
+        if (cfg.deletePodRequeuesOnNetsError) throw e;
+        yield* ctx.log(`handleDeletePod ${key}: failed to get pod nets, ${errorMessage(e)}`);
+      }
+      const ports = yield* ctx.external<string[]>(OVN_NB, 'listPodPorts', { pod: key });
+      for (const port of ports) yield* ctx.external(OVN_NB, 'deleteLogicalSwitchPort', { name: port });
+      if (cfg.fix1DeleteIPsFromAnnotations) {
+        // Proposed fix 1: every IP CR the pod's annotations name, whether or not its subnet exists.
+        for (const provider of allocatedProviders(pod)) yield* deleteIPCR(ctx, portName(name, ns, provider));
+      } else if (cfg.deletePodUsesIPLister) {
+        for (const net of nets) {
+          const ipName = portName(name, ns, net.provider);
+          const ip = yield* listerGet<IP>(ctx, 'IP', undefined, ipName);
+          if (!ip) continue; // master: an IP CR not yet in the cache is not deleted
+          try {
+            yield* ctx.client.delete('IP', undefined, ipName);
+          } catch (e) {
+            if (!isNotFound(e)) throw e;
+          }
+          const subnetName = net.subnet.metadata.name;
+          yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByNic(m.ipam, key, ipName, subnetName) }));
+          yield* ctx.enqueue(Q.updateSubnetStatus, subnetName);
+        }
+      } else {
+        for (const net of nets) yield* deleteIPCR(ctx, portName(name, ns, net.provider));
+      }
+      if (!cfg.deletePodUsesIPLister) yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, key, '') }));
+    });
+  };
+}
+
+/** deleteCrdIPs: API delete by name; NotFound ignored, other errors only logged (v1.12). */
+function* deleteIPCR(ctx: Ctx, ipName: string): Generator<Effect, void, unknown> {
+  try {
+    yield* ctx.client.delete('IP', undefined, ipName);
+  } catch (e) {
+    if (!isNotFound(e)) yield* ctx.log(`failed to delete ip ${ipName}: ${errorMessage(e)}`);
+  }
+}

@@ -1,0 +1,94 @@
+/** Scenarios: the shapes from kubeovn/kube-ovn#4898 and a generator of small clusters. */
+import * as fc from 'fast-check';
+import type { Scenario, UserOp } from '../../src/engine/system.ts';
+import { nad, namespace, pod, subnet } from './objects.ts';
+
+const NS = 'vm';
+
+function base(subnets: readonly string[], nads: readonly string[]): UserOp[] {
+  return [
+    { verb: 'create', object: namespace(NS) },
+    ...subnets.map((s, i): UserOp => ({ verb: 'create', object: subnet(s, 16 + i) })),
+    ...nads.map((n): UserOp => ({ verb: 'create', object: nad(n, NS) })),
+  ];
+}
+
+const deletePod = (name: string, actor = 'user'): UserOp => ({ verb: 'delete', kind: 'Pod', namespace: NS, name, actor });
+const deleteSubnet = (name: string, actor = 'admin', afterGone?: string[]): UserOp => ({ verb: 'delete', kind: 'Subnet', name, actor, ...(afterGone ? { afterGone } : {}) });
+
+/** The issue: a VM pod in namespace vm with two attachment networks in the same subnet; pod and subnet deleted at once. */
+export const issue4898: Scenario = {
+  setup: base(['s1'], ['attach1', 'attach2']),
+  ops: [
+    { verb: 'create', object: pod('p1', NS, 's1', [{ nad: 'attach1', subnet: 's1' }, { nad: 'attach2', subnet: 's1' }]), actor: 'user' },
+    deletePod('p1'),
+    deleteSubnet('s1'),
+  ],
+};
+
+/** The smallest shape of the race: one pod, one network. */
+export const singleNetwork: Scenario = {
+  setup: base(['s1'], []),
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1')],
+};
+
+/** One attachment network: the pod's two IP CRs are created at different times. */
+export const oneAttachment: Scenario = {
+  setup: base(['s1'], ['attach1']),
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1', [{ nad: 'attach1', subnet: 's1' }]), actor: 'user' }, deletePod('p1'), deleteSubnet('s1')],
+};
+
+/** The documented best practice: delete the subnet only after its pod is gone. */
+export const serialized: Scenario = {
+  setup: base(['s1'], []),
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'admin', ['Pod/vm/p1'])],
+};
+
+/** Scenario A's user then runs `kubectl delete ip` on the leaked IP. */
+export const kubectlDeleteIP: Scenario = {
+  setup: base(['s1'], []),
+  ops: [
+    { verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' },
+    deletePod('p1'),
+    deleteSubnet('s1'),
+    { verb: 'delete', kind: 'IP', name: 'p1.vm', actor: 'operator', afterGone: ['Pod/vm/p1', 'Subnet/s1'] },
+  ],
+};
+
+export const scenarios = {
+  'issue-4898': issue4898,
+  'single-network': singleNetwork,
+  'one-attachment': oneAttachment,
+  serialized,
+  'kubectl-delete-ip': kubectlDeleteIP,
+} as const;
+
+/** Random clusters: 1-2 subnets, 1-3 pods with 0-3 attachments each, deletes of pods and subnets at any time. */
+export function scenarioArbitrary(): fc.Arbitrary<Scenario> {
+  return fc
+    .record({
+      subnets: fc.integer({ min: 1, max: 2 }),
+      pods: fc.array(
+        fc.record({ subnet: fc.nat(1), attachments: fc.array(fc.nat(1), { maxLength: 3 }), deleted: fc.boolean() }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      deleteSubnets: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+    })
+    .map(({ subnets, pods, deleteSubnets }) => {
+      const subnetNames = Array.from({ length: subnets }, (_, i) => `s${i + 1}`);
+      const maxAttach = Math.max(0, ...pods.map((p) => p.attachments.length));
+      const nadNames = Array.from({ length: maxAttach }, (_, i) => `attach${i + 1}`);
+      const ops: UserOp[] = [];
+      pods.forEach((p, i) => {
+        const name = `p${i + 1}`;
+        const actor = `user${i + 1}`;
+        const attachments = p.attachments.map((s, j) => ({ nad: nadNames[j], subnet: subnetNames[s % subnets] }));
+        ops.push({ verb: 'create', object: pod(name, NS, subnetNames[p.subnet % subnets], attachments), actor });
+        if (p.deleted) ops.push(deletePod(name, actor));
+      });
+      subnetNames.forEach((s, i) => {
+        if (deleteSubnets[i]) ops.push(deleteSubnet(s));
+      });
+      return { setup: base(subnetNames, nadNames), ops };
+    });
+}
