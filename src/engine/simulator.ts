@@ -921,18 +921,22 @@ export class Simulator {
     const live = listObjects(txn.world.api, kind);
     const liveKeys = new Set<string>();
     const pending: PendingEvent[] = [];
+    // Still in the initial list (after a restart): the relist replaces it and WaitForCacheSync
+    // keeps waiting until the relist has been delivered.
+    const initial = inf.unsynced > 0 ? { initial: true } : {};
     for (const obj of live) {
       const key = keyOf(obj);
       liveKeys.add(key);
       const cached = inf.cache[key];
-      if (!cached) pending.push({ type: 'ADDED', key, object: obj });
-      else if (cached.metadata.resourceVersion !== obj.metadata.resourceVersion) pending.push({ type: 'MODIFIED', key, object: obj });
+      if (!cached) pending.push({ type: 'ADDED', key, object: obj, ...initial });
+      else if (cached.metadata.resourceVersion !== obj.metadata.resourceVersion) pending.push({ type: 'MODIFIED', key, object: obj, ...initial });
     }
     for (const key of Object.keys(inf.cache).sort()) {
-      if (!liveKeys.has(key)) pending.push({ type: 'DELETED', key, object: inf.cache[key], tombstone: true });
+      if (!liveKeys.has(key)) pending.push({ type: 'DELETED', key, object: inf.cache[key], tombstone: true, ...initial });
     }
     const dropped = inf.pending.filter((p) => !p.initial).length;
-    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending, unsynced: 0 } } });
+    const unsynced = inf.unsynced > 0 ? pending.length : 0;
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending, unsynced } } });
     txn.notes.push(`watch of ${kind} lost ${dropped} events; relist yields ${pending.length}`);
   }
 
@@ -943,8 +947,12 @@ export class Simulator {
     txn.world = { ...txn.world, faults: { ...txn.world.faults, resyncs: txn.world.faults.resyncs - 1 } };
     const c = txn.controller(ctrl);
     const inf = c.informers[kind];
+    // DeltaFIFO.syncKeyLocked: no Sync for a key with an event still queued (it would carry the
+    // older cached object and move the cache back).
+    const queued = new Set(inf.pending.map((p) => p.key));
     const extra: PendingEvent[] = Object.keys(inf.cache)
       .sort()
+      .filter((key) => !queued.has(key))
       .map((key) => ({ type: 'RESYNC' as const, key, object: inf.cache[key] }));
     txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending: [...inf.pending, ...extra] } } });
   }
