@@ -79,6 +79,13 @@ function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
+/** A Promise handed to the engine is abandoned: swallow its rejection so it cannot crash the process. */
+function abandonIfPromise(value: unknown): boolean {
+  if (!value || (typeof value !== 'object' && typeof value !== 'function') || typeof (value as { then?: unknown }).then !== 'function') return false;
+  (value as PromiseLike<unknown>).then(undefined, () => {});
+  return true;
+}
+
 function errorText(e: unknown): string {
   if (e instanceof Error) return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
   return String(e);
@@ -496,13 +503,17 @@ export class Simulator {
     txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { cache, pending, unsynced } } });
     const handlers = def.watches[kind];
     const ctx = this.handlerContext(txn, ctrl);
+    let ret: unknown;
     try {
-      if (ev.type === 'DELETED') handlers.delete?.(ctx, ev.object, { tombstone: !!ev.tombstone });
-      else if (ev.type === 'RESYNC') handlers.update?.(ctx, ev.object, ev.object);
-      else if (old) handlers.update?.(ctx, old, ev.object);
-      else handlers.add?.(ctx, ev.object);
+      if (ev.type === 'DELETED') ret = handlers.delete?.(ctx, ev.object, { tombstone: !!ev.tombstone });
+      else if (ev.type === 'RESYNC') ret = handlers.update?.(ctx, ev.object, ev.object);
+      else if (old) ret = handlers.update?.(ctx, old, ev.object);
+      else ret = handlers.add?.(ctx, ev.object);
     } catch (e) {
       txn.fail({ kind: 'handler-threw', message: `${ctrl} event handler for ${kind} threw ${errorText(e)}`, actionId });
+    }
+    if (abandonIfPromise(ret)) {
+      txn.fail({ kind: 'bad-effect', message: `${ctrl} event handler for ${kind} returned a Promise; event handlers must be synchronous (no async/await)`, actionId });
     }
   }
 
@@ -621,6 +632,7 @@ export class Simulator {
       txn.fail({ kind: 'handler-threw', message: `handler threw before its first effect: ${errorText(e)}`, actionId });
       return undefined;
     }
+    abandonIfPromise(gen);
     if (typeof gen !== 'object' || gen === null || typeof (gen as Gen).next !== 'function' || Symbol.asyncIterator in gen) {
       txn.fail({
         kind: 'bad-effect',
@@ -800,7 +812,7 @@ export class Simulator {
       }
       const e = it.value;
       if (!isEffect(e)) {
-        const what = e && typeof (e as { then?: unknown }).then === 'function' ? 'a Promise' : JSON.stringify(e) ?? String(e);
+        const what = abandonIfPromise(e) ? 'a Promise' : JSON.stringify(e) ?? String(e);
         txn.fail({
           kind: 'bad-effect',
           message: `${base.handler}(${base.key}) yielded ${what}; handlers may only yield* ctx effects (no await, no I/O outside the engine)`,
