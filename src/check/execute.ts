@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   readonly maxSettleSteps?: number;
   /** Collect the `sometimes` goals reached into this set. */
   readonly coverage?: Set<string>;
+  /** Lenient id replay: called for each recorded id skipped because it was not enabled (index into the schedule). */
+  readonly onSkip?: (index: number, id: string) => void;
 }
 
 export interface Execution {
@@ -107,7 +109,10 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
       const want = schedule.ids[i];
       action = actions.find((a) => a.id === want);
       if (!action) {
-        if (!schedule.strict) continue;
+        if (!schedule.strict) {
+          opts.onSkip?.(i, want);
+          continue;
+        }
         const now = actions.map((a) => a.id);
         throw new ModelChangedError(
           `model changed at step ${ids.length + 1}: expected "${want}", enabled now: ${now.length ? now.map((x) => `"${x}"`).join(', ') : 'nothing'}`,

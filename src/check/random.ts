@@ -12,6 +12,13 @@ import { minimize } from './minimize.ts';
 import type { ModelDef } from './model.ts';
 import { TRACE_FORMAT, type TraceFile } from '../trace/format.ts';
 import { setupWorld } from '../engine/settle.ts';
+import { type Shard, checkShard, shardRuns, shardSeed } from './shard.ts';
+
+/** The name of a model scenario given by identity (random search may pick a named one). */
+export function scenarioNameOf(model: ModelDef<any>, sc: Scenario): string | undefined {
+  for (const [name, s] of Object.entries(model.scenarios)) if (s === sc) return name;
+  return undefined;
+}
 
 export interface RandomOptions extends TargetOptions {
   /** fast-check runs (default 200). */
@@ -27,6 +34,8 @@ export interface RandomOptions extends TargetOptions {
   readonly noMinimize?: boolean;
   /** fast-check examples to try first: [scenario, choices]. */
   readonly examples?: ReadonlyArray<[Scenario, number[]]>;
+  /** Run only this shard's share of numRuns, with seed + index (see ./shard.ts). */
+  readonly shard?: Shard;
 }
 
 export interface CheckReport {
@@ -45,6 +54,10 @@ export interface CheckReport {
     readonly complete?: boolean;
     readonly statesWithoutPor?: number;
     readonly durationMs: number;
+    /** Random mode: the fast-check seed used (pass it back as `seed` to repeat the check). */
+    readonly seed?: number;
+    /** Merged reports: how many shards (or workers) contributed. */
+    readonly shards?: number;
   };
   /** `sometimes` goals: reached or not. */
   readonly coverage: Readonly<Record<string, boolean>>;
@@ -63,7 +76,7 @@ export function scenarioArbitrary(t: Target, scenario?: Scenario | string): fc.A
 }
 
 /** Contexts per scenario object, so a constant scenario is set up once per check. */
-function contextCache(t: Target): (sc: Scenario) => CheckContext {
+export function contextCache(t: Target): (sc: Scenario) => CheckContext {
   const cache = new WeakMap<Scenario, CheckContext>();
   return (sc) => {
     let ctx = cache.get(sc);
@@ -115,20 +128,26 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
     steps += run.ids.length;
     return run.violation === undefined;
   });
+  const shard = opts.shard && checkShard(opts.shard);
+  const numRuns = shard ? shardRuns(opts.numRuns ?? 200, shard) : opts.numRuns ?? 200;
+  const seed = opts.seed === undefined ? undefined : shard ? shardSeed(opts.seed, shard) : opts.seed;
+  const base = { model: model.name, variant: t.variant, mode: 'random' as const };
+  if (numRuns <= 0) {
+    return { ...base, result: 'holds', stats: { runs: 0, steps: 0, durationMs: performanceNow() - started, ...(seed !== undefined ? { seed } : {}) }, coverage: coverageRecord(t, reached) };
+  }
   const details = fc.check(prop, {
-    numRuns: opts.numRuns ?? 200,
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    numRuns,
+    ...(seed !== undefined ? { seed } : {}),
     ...(opts.path !== undefined ? { path: opts.path } : {}),
     ...(opts.examples ? { examples: opts.examples.map(([s, c]) => [s, c] as [Scenario, number[]]) } : {}),
   });
-  const base = { model: model.name, variant: t.variant, mode: 'random' as const };
   // fast-check 4 sets errorInstance for a `false` too; only a thrown error (an engine bug) is rethrown.
   if (details.failed && internalError) throw internalError;
   if (!details.failed || !details.counterexample) {
-    return { ...base, result: 'holds', stats: { runs, steps, durationMs: performanceNow() - started }, coverage: coverageRecord(t, reached) };
+    return { ...base, result: 'holds', stats: { runs, steps, durationMs: performanceNow() - started, seed: details.seed }, coverage: coverageRecord(t, reached) };
   }
   const [sc, choices] = details.counterexample;
-  const ctx = { ...ctxOf(sc), scenarioName: fixedScenario?.scenarioName };
+  const ctx = { ...ctxOf(sc), scenarioName: fixedScenario?.scenarioName ?? scenarioNameOf(model, sc) };
   let run = execute(ctx, { kind: 'choices', choices });
   const shrunkFrom = run.ids.length;
   if (!opts.noMinimize) run = minimize(ctx, run);
@@ -138,7 +157,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
     result: 'violated',
     violation: run.violation,
     counterexample: trace,
-    stats: { runs: details.numRuns, steps, durationMs: performanceNow() - started },
+    stats: { runs: details.numRuns, steps, durationMs: performanceNow() - started, seed: details.seed },
     coverage: coverageRecord(t, reached),
   };
 }

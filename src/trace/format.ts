@@ -38,9 +38,12 @@ export class TraceFormatError extends Error {
   override readonly name = 'TraceFormatError';
 }
 
+/** Throw a TraceFormatError; the message is kept to one line (JSON parser messages may quote newlines). */
 function fail(msg: string): never {
-  throw new TraceFormatError(msg);
+  throw new TraceFormatError(msg.replace(/\s*[\r\n]+\s*/g, ' '));
 }
+
+const VIOLATION_KINDS: ReadonlySet<unknown> = new Set(['always', 'atStable', 'sometimes', 'engine']);
 
 /** Parse and validate a trace file's text. Every problem is one clear line. */
 export function parseTrace(text: string, source = 'trace'): TraceFile {
@@ -67,9 +70,12 @@ export function parseTrace(text: string, source = 'trace'): TraceFile {
     fail(`${source}: "scenario" must be an object with an "ops" array`);
   }
   const v = t.violation as Record<string, unknown> | undefined;
-  if (typeof v !== 'object' || v === null || typeof v.property !== 'string' || typeof v.step !== 'number') {
+  if (typeof v !== 'object' || v === null || typeof v.property !== 'string' || !Number.isInteger(v.step) || (v.step as number) < 0) {
     fail(`${source}: "violation" must name a property and a step`);
   }
+  if (!VIOLATION_KINDS.has(v.kind)) fail(`${source}: "violation.kind" must be one of always, atStable, sometimes, engine`);
+  if (typeof v.message !== 'string') fail(`${source}: "violation.message" must be a string`);
+  if ((v.step as number) > (t.steps as unknown[]).length) fail(`${source}: "violation.step" ${v.step} is past the last of ${(t.steps as unknown[]).length} steps`);
   if (t.engine !== undefined && (typeof t.engine !== 'object' || t.engine === null)) fail(`${source}: "engine" must be an object`);
   return { ...(t as unknown as TraceFile), engine: (t.engine as EngineOptions) ?? {} };
 }
@@ -77,4 +83,45 @@ export function parseTrace(text: string, source = 'trace'): TraceFile {
 /** Serialise a trace: stable key order, two-space indentation, trailing newline. */
 export function formatTrace(trace: TraceFile): string {
   return `${JSON.stringify(trace, null, 2)}\n`;
+}
+
+export interface DescribeOptions {
+  /** Where the trace was written (adds the replay command). */
+  readonly file?: string;
+  /** The replay command prefix (default `npx kuberace replay`). */
+  readonly replayCommand?: string;
+  /** Show at most this many steps (default all); the rest are elided in the middle. */
+  readonly maxSteps?: number;
+}
+
+/**
+ * A counterexample for people: the violated property and its message, the numbered steps,
+ * and how to replay it.
+ *
+ * ```text
+ * toy/buggy: property "no-leaked-lease" (atStable) violated after step 7: lease child outlives its parent
+ * scenario race, 7 steps (minimised from 23):
+ *    1. user: create ConfigMap/default/child
+ *    ...
+ * replay: npx kuberace replay .kuberace/toy-buggy-no-leaked-lease-1a2b3c4d.json
+ * ```
+ */
+export function describeTrace(trace: TraceFile, opts: DescribeOptions = {}): string {
+  const v = trace.violation;
+  const where = v.step === 0 ? 'in the initial world' : `after step ${v.step}`;
+  const lines = [`${trace.model}/${trace.variant}: property "${v.property}" (${v.kind}) violated ${where}: ${v.message}`];
+  const from = trace.found?.shrunkFrom !== undefined && trace.found.shrunkFrom !== trace.steps.length ? ` (minimised from ${trace.found.shrunkFrom})` : '';
+  const scenario = trace.scenarioName ? `scenario ${trace.scenarioName}` : 'generated scenario';
+  lines.push(`${scenario}, ${trace.steps.length} step${trace.steps.length === 1 ? '' : 's'}${from}:`);
+  const width = String(trace.steps.length).length;
+  const max = opts.maxSteps ?? Infinity;
+  const head = trace.steps.length > max ? Math.ceil(max / 2) : trace.steps.length;
+  const tail = trace.steps.length > max ? Math.floor(max / 2) : 0;
+  trace.steps.forEach((id, i) => {
+    if (i === head && tail < trace.steps.length - head) lines.push(`  ${' '.repeat(width)}  ... ${trace.steps.length - head - tail} more steps ...`);
+    if (i >= head && i < trace.steps.length - tail) return;
+    lines.push(`  ${String(i + 1).padStart(width)}. ${id}`);
+  });
+  if (opts.file) lines.push(`replay: ${opts.replayCommand ?? 'npx kuberace replay'} ${opts.file}`);
+  return lines.join('\n');
 }
