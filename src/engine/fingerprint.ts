@@ -82,7 +82,12 @@ function canonController(c: ControllerState, ignoreTime: boolean): string {
       .sort()
       .map((k) => canon(inf.cache[k]))
       .join(',');
-    const pending = inf.pending.map((p) => `${p.type}${p.tombstone ? 'T' : ''}${p.initial ? 'I' : ''}${canon(p.object)}`).join(',');
+    // Only the order of one object's events matters (W2); events of different objects are
+    // delivered in any order, so interleaved writes to different objects reach one state.
+    const pending = [...inf.pending]
+      .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+      .map((p) => `${p.type}${p.tombstone ? 'T' : ''}${p.initial ? 'I' : ''}${canon(p.object)}`)
+      .join(',');
     parts.push(`${kind}{${cache}}[${pending}]${inf.unsynced}`);
   }
   for (const q of Object.keys(c.queues).sort()) parts.push(`${q}:${canonQueue(c.queues[q], ignoreTime)}`);
