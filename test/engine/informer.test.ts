@@ -155,6 +155,10 @@ describe('W2: informer caches and event order', () => {
     expect(del.rv).not.toBe(up2.rv);
   });
 
+  // Model note: a delivery updates the cache and runs the handler in one step, so for the
+  // notified object itself the handler sees exactly the notified version (client-go's
+  // listener buffer can lag further). What a handler can see is a cache holding writes made
+  // after the event it handles, through the other objects.
   it('W2: the cache may already be newer than the notification a handler runs for', () => {
     const sc: Scenario = {
       setup: [createOp(namespaceObj()), createOp(configMap('a', { v: '1' })), createOp(configMap('b', { v: '1' }))],
