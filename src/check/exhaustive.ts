@@ -37,6 +37,12 @@ export interface ExhaustiveOptions extends TargetOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Stop at the first violation (default true). */
   readonly stopAtFirst?: boolean;
+  /**
+   * When the clock may advance: `idle` (default) only when nothing else can happen, so delayed
+   * retries and periodic tasks run when the system is idle and the state space stays finite;
+   * `any` also lets time pass mid-flight (timers racing handlers), bounded by maxDepth.
+   */
+  readonly clock?: 'idle' | 'any';
   /** Called about every 10,000 states. */
   readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
 }
@@ -74,6 +80,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const maxStates = opts.maxStates ?? 2_000_000;
   const por = opts.por !== false && !opts.shortest;
   const stopAtFirst = opts.stopAtFirst !== false;
+  const idleClock = (opts.clock ?? 'idle') === 'idle';
+  // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
+  const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();
   const stats = { states: 0, transitions: 0, maxDepth: 0, complete: true };
   let found: Found | undefined;
@@ -103,7 +112,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       readonly depth: number;
     }
     const nodes: Node[] = [{ world: ctx.root, parent: -1, id: '', depth: 0 }];
-    const visited = new Set<number>([fingerprint(ctx.root)]);
+    const visited = new Set<number>([fingerprint(ctx.root, fpMode)]);
     stats.states = 1;
     const pathTo = (i: number): string[] => {
       const p: string[] = [];
@@ -135,13 +144,14 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         stats.complete = false;
         continue;
       }
+      const quiet = isQuiescent(actions);
       for (let i = 0; i < actions.length && !stopped; i++) {
         const a = actions[i];
-        if (stable && a.kind === 'clock') continue;
+        if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
         if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
         const r = ctx.sim.step(world, a, ctx.scenario);
         stats.transitions++;
-        const fp = fingerprint(r.world);
+        const fp = fingerprint(r.world, fpMode);
         if (visited.has(fp)) continue;
         visited.add(fp);
         stats.states++;
@@ -161,7 +171,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     const visited = new Map<number, ReadonlySet<string>>();
     const path: string[] = [];
     const dfs = (world: World, depth: number, sleepIn: Sleep): void => {
-      const fp = fingerprint(world);
+      const fp = fingerprint(world, fpMode);
       let sleep = sleepIn;
       const prev = visited.get(fp);
       if (prev) {
@@ -198,9 +208,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         return;
       }
       const done: Array<[string, Footprint]> = [];
+      const quiet = isQuiescent(actions);
       for (let i = 0; i < actions.length && !stopped; i++) {
         const a = actions[i];
-        if (stable && a.kind === 'clock') continue;
+        if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
         if (depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
         if (por && sleep.has(a.id)) continue;
         const r = ctx.sim.step(world, a, ctx.scenario);

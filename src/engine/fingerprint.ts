@@ -1,146 +1,223 @@
 /**
  * State fingerprints for the visited set of exhaustive search and for stability checks.
  *
- * The world is serialised canonically (sorted keys) with two abstractions:
+ * The world is hashed structurally (sorted keys) with these abstractions:
  * - resourceVersions and uids are renamed by order of first appearance, since clients only
- *   compare them for equality (M4) — two interleavings that wrote the same objects in a
+ *   compare them for equality (M4): two interleavings that wrote the same objects in a
  *   different order reach the same abstract state;
- * - the global RV and uid counters are left out for the same reason.
- * With `ignoreTime`, the clock, retry counters, delayed-item times and timer due times are
- * left out too: two worlds that differ only there are the same "stable" state.
+ * - the global RV and uid counters are left out for the same reason;
+ * - pending watch events are compared per object: only one object's events are ordered (W2),
+ *   so interleaved writes to different objects reach one state.
+ * Time is abstracted by mode:
+ * - `exact`: everything, clock and retry counters included;
+ * - `time-abstract` (exhaustive search): the clock, per-item failure counts, the token bucket
+ *   and timer due times are left out, but the relative order of all pending timers is kept —
+ *   with the clock advancing only when the system is idle, that order is what decides which
+ *   retry or periodic task runs next; without it a retry loop would make states unbounded;
+ * - `ignore-time` (stability): as time-abstract but without even the order: two worlds that
+ *   differ only there are the same stable state.
  *
- * The string is hashed to 53 bits (cyrb53); like TLC's 64-bit fingerprints, a collision
- * could in principle hide a state, with probability ~n²/2^54 for n states.
+ * Every world value is immutable, so each object's hash (and the RV/uid values inside it, in
+ * traversal order) is computed once and cached by identity; a world fingerprint then costs
+ * about one hash mix per changed object. The result has 53 bits; like TLC's 64-bit
+ * fingerprints, a collision could in principle hide a state, with probability ~n²/2^54.
  */
 import type { QueueState } from './workqueue.ts';
-import type { ControllerState, Inflight, World } from './world.ts';
+import type { ControllerState, Inflight, InformerState, World } from './world.ts';
 
-const objectCache = new WeakMap<object, string>();
+export type FingerprintMode = 'exact' | 'time-abstract' | 'ignore-time';
 
-function canon(value: unknown): string {
+interface Canon {
+  readonly a: number;
+  readonly b: number;
+  /** RV (`R…`) and uid (`U…`) values inside, in canonical traversal order. */
+  readonly ids: readonly string[];
+}
+
+const NO_IDS: readonly string[] = [];
+const cache = new WeakMap<object, Canon>();
+const informerCache = new WeakMap<InformerState, unknown>();
+const stringCache = new Map<string, Canon>();
+
+function hashString(str: string): Canon {
+  const hit = stringCache.get(str);
+  if (hit) return hit;
+  let a = 0xdeadbeef;
+  let b = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    a = Math.imul(a ^ ch, 2654435761);
+    b = Math.imul(b ^ ch, 1597334677);
+  }
+  const c: Canon = { a: a >>> 0, b: b >>> 0, ids: NO_IDS };
+  if (str.length <= 64 && stringCache.size < 100_000) stringCache.set(str, c);
+  return c;
+}
+
+/** Incremental two-lane mixer. */
+class Mixer {
+  a: number;
+  b: number;
+  ids: string[] | undefined;
+  constructor(tag: number) {
+    this.a = 0x9e3779b9 ^ tag;
+    this.b = 0x85ebca6b ^ tag;
+  }
+  mix(c: Canon): void {
+    this.a = Math.imul((this.a ^ c.a) >>> 0, 2654435761);
+    this.a = (this.a << 13) | (this.a >>> 19);
+    this.b = Math.imul((this.b ^ c.b) >>> 0, 1597334677);
+    this.b = (this.b << 17) | (this.b >>> 15);
+    if (c.ids.length) {
+      const ids = (this.ids ??= []);
+      for (const id of c.ids) ids.push(id);
+    }
+  }
+  id(tag: string, value: string): void {
+    this.mix(hashString(tag));
+    (this.ids ??= []).push(tag + value);
+  }
+  done(): Canon {
+    return { a: this.a >>> 0, b: this.b >>> 0, ids: this.ids ?? NO_IDS };
+  }
+}
+
+function canon(value: unknown): Canon {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return hashString(`s${value}`);
     case 'number':
+      return hashString(`n${value}`);
     case 'boolean':
-      return String(value);
+      return hashString(value ? 't' : 'f');
     case 'undefined':
-      return 'u';
+      return hashString('u');
     case 'function':
-      return 'f';
+      return hashString('fn');
     case 'bigint':
-      return `${value}n`;
+      return hashString(`b${value}`);
     case 'symbol':
-      return 's';
+      return hashString('sym');
   }
-  if (value === null) return 'null';
+  if (value === null) return hashString('null');
   const obj = value as object;
-  const cached = objectCache.get(obj);
-  if (cached !== undefined) return cached;
-  let out: string;
+  const hit = cache.get(obj);
+  if (hit) return hit;
+  let out: Canon;
   if (Array.isArray(obj)) {
-    out = `[${obj.map(canon).join(',')}]`;
+    const m = new Mixer(1);
+    for (const v of obj) m.mix(canon(v));
+    m.mix(hashString(`#${obj.length}`));
+    out = m.done();
   } else if (obj instanceof Error) {
     const e = obj as Error & { code?: unknown; reason?: unknown };
-    out = `E(${canon(e.name)},${canon(e.code)},${canon(e.reason)},${canon(e.message)})`;
+    out = hashString(`E${e.name}|${String(e.code)}|${String(e.reason)}|${e.message}`);
   } else {
     const rec = obj as Record<string, unknown>;
-    const keys = Object.keys(rec).sort();
-    const parts: string[] = [];
-    for (const k of keys) {
+    const m = new Mixer(2);
+    for (const k of Object.keys(rec).sort()) {
       const v = rec[k];
       if (v === undefined) continue;
-      if ((k === 'resourceVersion' || k === 'uid') && typeof v === 'string') {
-        parts.push(`${k}:\u0001${k === 'uid' ? 'U' : 'R'}${v}\u0002`);
-      } else {
-        parts.push(`${JSON.stringify(k)}:${canon(v)}`);
-      }
+      m.mix(hashString(k));
+      if ((k === 'resourceVersion' || k === 'uid') && typeof v === 'string') m.id(k === 'uid' ? 'U' : 'R', v);
+      else m.mix(canon(v));
     }
-    out = `{${parts.join(',')}}`;
+    out = m.done();
   }
-  if (Object.isFrozen(obj)) objectCache.set(obj, out);
+  // World values are immutable by construction, so identity is a safe cache key.
+  cache.set(obj, out);
   return out;
 }
 
-function canonQueue(q: QueueState, ignoreTime: boolean): string {
-  const base = `${canon(q.queue)}|${Object.keys(q.dirty).sort().join(',')}|${Object.keys(q.processing).sort().join(',')}`;
-  if (ignoreTime) return `${base}|${q.delayed.map((d) => d.item).sort().join(',')}`;
-  return `${base}|${q.delayed.map((d) => `${d.item}@${d.readyAt}`).join(',')}|${canon(q.failures)}|${q.bucketTokens}@${q.bucketAt}`;
-}
-
-function canonInflight(f: Inflight): string {
-  const results: string[] = [];
-  for (let r = f.results; r; r = r.tail) results.push(r.head.ok ? canon(r.head.value) : `!${canon(r.head.error)}`);
-  return `${f.id}:${canon(f.pending)}:${results.join(';')}`;
-}
-
-function canonController(c: ControllerState, ignoreTime: boolean): string {
-  const parts: string[] = [];
-  for (const kind of Object.keys(c.informers).sort()) {
-    const inf = c.informers[kind];
-    const cache = Object.keys(inf.cache)
-      .sort()
-      .map((k) => canon(inf.cache[k]))
-      .join(',');
-    // Only the order of one object's events matters (W2); events of different objects are
-    // delivered in any order, so interleaved writes to different objects reach one state.
-    const pending = [...inf.pending]
-      .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
-      .map((p) => `${p.type}${p.tombstone ? 'T' : ''}${p.initial ? 'I' : ''}${canon(p.object)}`)
-      .join(',');
-    parts.push(`${kind}{${cache}}[${pending}]${inf.unsynced}`);
+function informerView(inf: InformerState): unknown {
+  let view = informerCache.get(inf);
+  if (!view) {
+    // A stable sort by key keeps each object's own event order (W2).
+    const pending = [...inf.pending].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    view = { cache: inf.cache, pending, unsynced: inf.unsynced };
+    informerCache.set(inf, view);
   }
-  for (const q of Object.keys(c.queues).sort()) parts.push(`${q}:${canonQueue(c.queues[q], ignoreTime)}`);
-  parts.push(`m:${canon(c.memory)}`);
-  parts.push(`l:${canon(c.locks)}`);
-  for (const id of Object.keys(c.inflight).sort()) parts.push(canonInflight(c.inflight[id]));
-  parts.push(`s:${c.started}`);
-  parts.push(`t:${ignoreTime ? Object.keys(c.timers).sort().join(',') : canon(c.timers)}`);
-  return parts.join('\n');
+  return view;
 }
 
-/** The canonical text of a world (before RV/uid renaming). */
-export function canonicalWorld(world: World, ignoreTime = false): string {
-  const parts: string[] = [];
-  if (!ignoreTime) parts.push(`clock:${world.clock}`);
-  parts.push(`rng:${world.rng}`);
-  const objs = world.api.objects;
-  for (const k of Object.keys(objs).sort()) parts.push(canon(objs[k]));
-  for (const name of Object.keys(world.controllers).sort()) parts.push(`#${name}\n${canonController(world.controllers[name], ignoreTime)}`);
-  parts.push(canon(world.externals));
-  parts.push(canon(world.users));
-  parts.push(canon(world.faults));
-  if (world.failure) parts.push(canon(world.failure));
-  return rename(parts.join('\n'));
+function queueView(q: QueueState, mode: FingerprintMode): unknown {
+  if (mode === 'exact') return q;
+  return { queue: q.queue, dirty: q.dirty, processing: q.processing, delayed: q.delayed.map((d) => d.item).sort() };
 }
 
-/** Rename RV and uid markers by order of first appearance. */
-function rename(text: string): string {
-  const rv = new Map<string, number>();
-  const uid = new Map<string, number>();
-  return text.replace(/\u0001([RU])([^\u0002]*)\u0002/g, (_m, t: string, v: string) => {
-    const map = t === 'R' ? rv : uid;
-    let n = map.get(v);
-    if (n === undefined) map.set(v, (n = map.size + 1));
-    return `${t}${n}`;
-  });
+function inflightView(f: Inflight): unknown {
+  const results: unknown[] = [];
+  for (let r = f.results; r; r = r.tail) results.push(r.head.ok ? r.head.value : { thrown: r.head.error });
+  return { id: f.id, pending: f.pending, results };
 }
 
-/** cyrb53: a fast 53-bit string hash. */
-export function hash53(str: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < str.length; i++) {
-    const ch = str.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+function controllerView(c: ControllerState, mode: FingerprintMode): unknown {
+  const informers: Record<string, unknown> = {};
+  for (const k of Object.keys(c.informers)) informers[k] = informerView(c.informers[k]);
+  const queues: Record<string, unknown> = {};
+  for (const q of Object.keys(c.queues)) queues[q] = queueView(c.queues[q], mode);
+  const inflight: Record<string, unknown> = {};
+  for (const id of Object.keys(c.inflight)) inflight[id] = inflightView(c.inflight[id]);
+  return {
+    informers,
+    queues,
+    memory: c.memory,
+    locks: c.locks,
+    inflight,
+    started: c.started,
+    timers: mode === 'exact' ? c.timers : Object.keys(c.timers).sort(),
+  };
+}
+
+/** Pending timers (delayed queue items, periodic tasks) in firing order; ties share a rank. */
+function timerOrder(world: World): string[] {
+  const timers: Array<[number, string]> = [];
+  for (const [name, c] of Object.entries(world.controllers)) {
+    for (const [q, qs] of Object.entries(c.queues)) for (const d of qs.delayed) timers.push([d.readyAt, `${name}/${q}/${d.item}`]);
+    for (const [t, due] of Object.entries(c.timers)) timers.push([due, `${name}/task/${t}`]);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  timers.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : 1));
+  let rank = 0;
+  return timers.map(([at, label], i) => `${i > 0 && at !== timers[i - 1][0] ? ++rank : rank}:${label}`);
 }
 
-/** 53-bit fingerprint of a world. */
-export function fingerprint(world: World, ignoreTime = false): number {
-  return hash53(canonicalWorld(world, ignoreTime));
+/** Rename RV and uid values by first appearance and fold them into the hash. */
+function finish(c: Canon): number {
+  const m = new Mixer(3);
+  m.mix({ a: c.a, b: c.b, ids: NO_IDS });
+  const seen = new Map<string, number>();
+  for (const id of c.ids) {
+    let n = seen.get(id);
+    if (n === undefined) seen.set(id, (n = seen.size));
+    m.mix(hashString(`${id[0]}${n}`));
+  }
+  let a = m.a >>> 0;
+  let b = m.b >>> 0;
+  a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+  return 4294967296 * (2097151 & b) + (a >>> 0);
+}
+
+/** 53-bit fingerprint of a world (`true` = `ignore-time`, for stability checks). */
+export function fingerprint(world: World, modeOrIgnoreTime: FingerprintMode | boolean = 'exact'): number {
+  const mode: FingerprintMode = modeOrIgnoreTime === true ? 'ignore-time' : modeOrIgnoreTime === false ? 'exact' : modeOrIgnoreTime;
+  const controllers: Record<string, unknown> = {};
+  for (const name of Object.keys(world.controllers)) controllers[name] = controllerView(world.controllers[name], mode);
+  const view = {
+    clock: mode === 'exact' ? world.clock : 0,
+    timerOrder: mode === 'time-abstract' ? timerOrder(world) : undefined,
+    rng: world.rng,
+    objects: world.api.objects,
+    controllers,
+    externals: world.externals,
+    users: world.users,
+    faults: world.faults,
+    failure: world.failure,
+  };
+  return finish(canon(view));
+}
+
+/** A canonical key for a world (hex fingerprint): equal for worlds equal up to RV/uid renaming. */
+export function canonicalWorld(world: World, mode: FingerprintMode | boolean = 'exact'): string {
+  return fingerprint(world, mode).toString(16);
 }
