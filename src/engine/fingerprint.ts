@@ -37,6 +37,12 @@ interface Canon {
 const NO_IDS: readonly string[] = [];
 const cache = new WeakMap<object, Canon>();
 const informerCache = new WeakMap<InformerState, unknown>();
+const inflightCache = new WeakMap<Inflight, unknown>();
+const controllerCache: Record<FingerprintMode, WeakMap<ControllerState, unknown>> = {
+  exact: new WeakMap(),
+  'time-abstract': new WeakMap(),
+  'ignore-time': new WeakMap(),
+};
 const stringCache = new Map<string, Canon>();
 
 function hashString(str: string): Canon {
@@ -140,18 +146,38 @@ function informerView(inf: InformerState): unknown {
   return view;
 }
 
+const queueCache = new WeakMap<QueueState, unknown>();
+
 function queueView(q: QueueState, mode: FingerprintMode): unknown {
   if (mode === 'exact') return q;
-  return { queue: q.queue, dirty: q.dirty, processing: q.processing, delayed: q.delayed.map((d) => d.item).sort() };
+  let view = queueCache.get(q);
+  if (!view) {
+    view = { queue: q.queue, dirty: q.dirty, processing: q.processing, delayed: q.delayed.map((d) => d.item).sort() };
+    queueCache.set(q, view);
+  }
+  return view;
 }
 
 function inflightView(f: Inflight): unknown {
-  const results: unknown[] = [];
-  for (let r = f.results; r; r = r.tail) results.push(r.head.ok ? r.head.value : { thrown: r.head.error });
-  return { id: f.id, pending: f.pending, results };
+  let view = inflightCache.get(f);
+  if (!view) {
+    const results: unknown[] = [];
+    for (let r = f.results; r; r = r.tail) results.push(r.head.ok ? r.head.value : { thrown: r.head.error });
+    view = { id: f.id, pending: f.pending, results };
+    inflightCache.set(f, view);
+  }
+  return view;
 }
 
 function controllerView(c: ControllerState, mode: FingerprintMode): unknown {
+  const cached = controllerCache[mode].get(c);
+  if (cached) return cached;
+  const view = buildControllerView(c, mode);
+  controllerCache[mode].set(c, view);
+  return view;
+}
+
+function buildControllerView(c: ControllerState, mode: FingerprintMode): unknown {
   const informers: Record<string, unknown> = {};
   for (const k of Object.keys(c.informers)) informers[k] = informerView(c.informers[k]);
   const queues: Record<string, unknown> = {};
