@@ -1,0 +1,307 @@
+/**
+ * Checks split over worker threads, and the merge of sharded reports.
+ *
+ * A model is referenced by module and export name ({@link ModelRef}) so that each worker
+ * (./worker.ts, run with `--import tsx`) can import it. Worker i runs shard
+ * `{ index: i, count: n }` (./shard.ts) — exactly what a CI matrix job runs with
+ * `--shard i+1/n` and no workers; {@link mergeReports} merges either way.
+ *
+ * - Random: numRuns is split across the workers, worker i uses seed + i. The first violation
+ *   reported wins (the other workers are stopped) and is minimised here in the main thread.
+ *   Which worker is first depends on timing; each worker's own search is deterministic.
+ * - Exhaustive: worker i explores the root branches b with b % n === i, each with its own
+ *   visited set. The merged state and transition counts are sums, so the root and any state
+ *   reachable from several root branches are counted once per shard that reached it: they
+ *   overstate the distinct states. The merged search is complete only if every shard is. By
+ *   default the first violation stops the others; with `shortest` every shard finishes and
+ *   the shortest counterexample is kept.
+ */
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { contextFor, target } from './context.ts';
+import { ModelChangedError, execute } from './execute.ts';
+import type { ExhaustiveOptions } from './exhaustive.ts';
+import { minimize } from './minimize.ts';
+import { type ModelDef, UsageError } from './model.ts';
+import { type CheckReport, type RandomOptions, toTrace } from './random.ts';
+import { type Shard, checkShard } from './shard.ts';
+
+/** Where workers find a model: a module (path, relative to the working directory, or file URL) and its export. */
+export interface ModelRef {
+  readonly module: string | URL;
+  /** Export name (default `default`). */
+  readonly export?: string;
+}
+
+export interface ParallelOptions {
+  /** Worker threads (>= 1). */
+  readonly workers: number;
+}
+
+type Progress = { states: number; transitions: number; depth: number; elapsedMs: number };
+
+/** @internal What the main thread sends a worker. */
+export interface WorkerRequest {
+  /** The TypeScript worker module (file URL), imported by ./worker-boot.mjs. */
+  readonly entry: string;
+  readonly kind: 'random' | 'exhaustive';
+  readonly module: string;
+  readonly exportName: string;
+  readonly options: Record<string, unknown>;
+  readonly shard: Shard;
+  readonly progress: boolean;
+}
+
+/** @internal What a worker sends back. */
+export type WorkerMessage =
+  | { readonly type: 'report'; readonly report: CheckReport }
+  | { readonly type: 'progress'; readonly progress: Progress }
+  | { readonly type: 'error'; readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };
+
+/** The module specifier of a model reference, as a file URL for paths. */
+export function moduleSpecifier(ref: ModelRef): string {
+  const m = ref.module;
+  if (m instanceof URL) return m.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(m) && !/^[a-z]:[\\/]/i.test(m)) return m;
+  return pathToFileURL(isAbsolute(m) ? m : resolve(process.cwd(), m)).href;
+}
+
+/** Import a referenced model (in this thread). */
+export async function loadModel(ref: ModelRef): Promise<ModelDef<any>> {
+  const spec = moduleSpecifier(ref);
+  const name = ref.export ?? 'default';
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(spec)) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`cannot import model module ${spec}: ${(e as Error).message}`.split('\n')[0]);
+  }
+  const model = mod[name] as ModelDef<any> | undefined;
+  if (!model || typeof model !== 'object' || typeof model.system !== 'function') {
+    throw new UsageError(`${spec} has no model export "${name}" (exports: ${Object.keys(mod).join(', ') || 'none'})`);
+  }
+  return model;
+}
+
+/** Shard k of n inside an outer shard (a CI job that also uses workers): branches stay disjoint and cover the outer shard. */
+export function subShard(outer: Shard | undefined, k: number, n: number): Shard {
+  const o = outer ?? { index: 0, count: 1 };
+  return checkShard({ index: o.index + o.count * k, count: o.count * n });
+}
+
+/** Random search over worker threads; see the module comment. */
+export async function checkRandomParallel(ref: ModelRef, opts: RandomOptions & ParallelOptions): Promise<CheckReport> {
+  const started = globalThis.performance.now();
+  const model = await loadModel(ref);
+  const t = target(model, opts); // bad variant or property names fail here, once
+  const n = workerCount(opts.workers);
+  const { workers: _w, noMinimize, shard: outer, ...rest } = opts;
+  const seed = opts.seed ?? (Math.floor(Math.random() * 0x100000000) | 0);
+  const options = serialisable({ ...rest, seed });
+  const reports = await runShards(ref, 'random', options, n, outer, (r) => r.result === 'violated', undefined);
+  const merged = mergeReports(reports.done);
+  const first = reports.winner;
+  let result: CheckReport = merged;
+  if (first?.counterexample) {
+    // Minimise the winner here: replay its steps strictly, then remove what is not needed.
+    const trace = first.counterexample;
+    const ctx = { ...contextFor(t, trace.scenario), scenarioName: trace.scenarioName };
+    let run = execute(ctx, { kind: 'ids', ids: trace.steps, strict: true });
+    if (run.violation?.property !== trace.violation.property) {
+      throw new Error(`worker counterexample did not replay in the main thread (got ${run.violation?.property ?? 'no violation'}, expected ${trace.violation.property}): is the model deterministic?`);
+    }
+    const shrunkFrom = run.ids.length;
+    if (!noMinimize) run = minimize(ctx, run);
+    const counterexample = toTrace(t, ctx, run, { ...trace.found, mode: 'random', shrunkFrom });
+    result = { ...merged, result: 'violated', violation: run.violation, counterexample };
+  }
+  return { ...result, stats: { ...result.stats, seed, durationMs: globalThis.performance.now() - started } };
+}
+
+/** Exhaustive search over worker threads, one root-branch shard each; see the module comment. */
+export async function checkExhaustiveParallel(ref: ModelRef, opts: ExhaustiveOptions & ParallelOptions): Promise<CheckReport> {
+  const started = globalThis.performance.now();
+  const model = await loadModel(ref);
+  target(model, opts);
+  const n = workerCount(opts.workers);
+  const { workers: _w, shard: outer, onProgress, ...rest } = opts;
+  const stopEarly = opts.stopAtFirst !== false && !opts.shortest;
+  const reports = await runShards(ref, 'exhaustive', serialisable(rest), n, outer, (r) => stopEarly && r.result === 'violated', onProgress);
+  const merged = mergeReports(reports.done);
+  // Shards stopped early did not finish: the merged search is not complete.
+  const complete = merged.stats.complete === true && reports.done.length === n;
+  return { ...merged, stats: { ...merged.stats, complete, durationMs: globalThis.performance.now() - started } };
+}
+
+/**
+ * Merge the reports of the shards of one check (workers or CI matrix jobs): violated if any
+ * is (keeping the shortest counterexample, the earliest on ties); runs, steps, states and
+ * transitions summed (states and transitions overcount shared states, see the module
+ * comment); maxDepth the deepest; complete only if every report is; durationMs the longest;
+ * a `sometimes` goal reached if any shard reached it.
+ */
+export function mergeReports(reports: readonly CheckReport[]): CheckReport {
+  if (reports.length === 0) throw new UsageError('no reports to merge');
+  const [first] = reports;
+  for (const r of reports) {
+    if (r.model !== first.model || r.variant !== first.variant || r.mode !== first.mode) {
+      throw new UsageError(`cannot merge reports of different checks: ${first.model}/${first.variant} (${first.mode}) and ${r.model}/${r.variant} (${r.mode})`);
+    }
+  }
+  let winner: CheckReport | undefined;
+  for (const r of reports) {
+    if (r.result !== 'violated') continue;
+    const len = (x: CheckReport) => x.counterexample?.steps.length ?? Infinity;
+    if (!winner || len(r) < len(winner)) winner = r;
+  }
+  const sum = (f: (s: CheckReport['stats']) => number | undefined): number | undefined => {
+    let total: number | undefined;
+    for (const r of reports) {
+      const v = f(r.stats);
+      if (v !== undefined) total = (total ?? 0) + v;
+    }
+    return total;
+  };
+  const max = (f: (s: CheckReport['stats']) => number | undefined): number | undefined => {
+    let m: number | undefined;
+    for (const r of reports) {
+      const v = f(r.stats);
+      if (v !== undefined) m = Math.max(m ?? v, v);
+    }
+    return m;
+  };
+  const coverage: Record<string, boolean> = {};
+  for (const r of reports) for (const [goal, hit] of Object.entries(r.coverage)) coverage[goal] = coverage[goal] === true || hit;
+  const shards = reports.reduce((k, r) => k + (r.stats.shards ?? 1), 0);
+  const stats: CheckReport['stats'] = {
+    steps: sum((s) => s.steps) ?? 0,
+    durationMs: max((s) => s.durationMs) ?? 0,
+    shards,
+    ...defined('runs', sum((s) => s.runs)),
+    ...defined('states', sum((s) => s.states)),
+    ...defined('transitions', sum((s) => s.transitions)),
+    ...defined('maxDepth', max((s) => s.maxDepth)),
+    ...defined('statesWithoutPor', sum((s) => s.statesWithoutPor)),
+    ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
+    ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
+  };
+  const base = { model: first.model, variant: first.variant, mode: first.mode, stats, coverage };
+  if (!winner) return { ...base, result: 'holds' };
+  return {
+    ...base,
+    result: 'violated',
+    ...(winner.violation ? { violation: winner.violation } : {}),
+    ...(winner.counterexample ? { counterexample: winner.counterexample } : {}),
+  };
+}
+
+function defined<K extends string>(key: K, v: number | undefined): { [k in K]?: number } {
+  return (v === undefined ? {} : { [key]: v }) as { [k in K]?: number };
+}
+
+function workerCount(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`bad worker count ${n}: must be a whole number >= 1`);
+  return n;
+}
+
+/** Drop what cannot cross a thread boundary (callbacks). */
+function serialisable(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (typeof v !== 'function' && v !== undefined) out[k] = v;
+  return out;
+}
+
+let tsxSpecifier: string | undefined;
+/** `--import` target that lets a worker load TypeScript: tsx as resolved from this package, else by name. */
+function tsxImport(): string {
+  if (tsxSpecifier === undefined) {
+    try {
+      tsxSpecifier = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    } catch {
+      tsxSpecifier = 'tsx';
+    }
+  }
+  return tsxSpecifier;
+}
+
+/**
+ * Workers start in ./worker-boot.mjs, which imports ./worker.ts through tsx's API: on Node 20
+ * tsx registers its `--import` hooks only in the main thread, so `--import tsx` (kept, for
+ * Node versions where it does apply) cannot load a .ts entry by itself.
+ */
+const WORKER_BOOT = new URL('./worker-boot.mjs', import.meta.url);
+const WORKER_ENTRY = new URL('./worker.ts', import.meta.url).href;
+
+/**
+ * Start n workers on shards of `outer`; resolve when all are done, or as soon as one report
+ * satisfies `stop` (the others are terminated).
+ */
+function runShards(
+  ref: ModelRef,
+  kind: 'random' | 'exhaustive',
+  options: Record<string, unknown>,
+  n: number,
+  outer: Shard | undefined,
+  stop: (r: CheckReport) => boolean,
+  onProgress: ExhaustiveOptions['onProgress'],
+): Promise<{ done: CheckReport[]; winner?: CheckReport }> {
+  const module = moduleSpecifier(ref);
+  const exportName = ref.export ?? 'default';
+  const progress: Array<Progress | undefined> = new Array(n).fill(undefined);
+  return new Promise((resolvePromise, reject) => {
+    const workers: Worker[] = [];
+    const done: Array<CheckReport | undefined> = new Array(n).fill(undefined);
+    let finished = 0;
+    let settled = false;
+    const finish = (err?: Error, winner?: CheckReport) => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolvePromise({ done: done.filter((r): r is CheckReport => r !== undefined), ...(winner ? { winner } : {}) });
+    };
+    for (let i = 0; i < n; i++) {
+      const request: WorkerRequest = { entry: WORKER_ENTRY, kind, module, exportName, options, shard: subShard(outer, i, n), progress: onProgress !== undefined };
+      const w = new Worker(WORKER_BOOT, { workerData: request, execArgv: ['--import', tsxImport()] });
+      workers.push(w);
+      let reported = false;
+      w.on('message', (m: WorkerMessage) => {
+        if (settled) return;
+        if (m.type === 'progress') {
+          progress[i] = m.progress;
+          const ps = progress.filter((p): p is Progress => p !== undefined);
+          onProgress?.({
+            states: ps.reduce((a, p) => a + p.states, 0),
+            transitions: ps.reduce((a, p) => a + p.transitions, 0),
+            depth: Math.max(...ps.map((p) => p.depth)),
+            elapsedMs: Math.max(...ps.map((p) => p.elapsedMs)),
+          });
+          return;
+        }
+        reported = true;
+        if (m.type === 'error') return finish(rebuildError(m.error, i));
+        done[i] = m.report;
+        finished++;
+        if (stop(m.report)) return finish(undefined, m.report);
+        if (finished === n) finish();
+      });
+      w.on('error', (e) => finish(rebuildError({ name: e.name, message: e.message, stack: e.stack }, i)));
+      w.on('exit', (code) => {
+        if (!reported && !settled) finish(new Error(`kuberace worker ${i} exited with code ${code} before reporting`));
+      });
+    }
+  });
+}
+
+function rebuildError(e: { name: string; message: string; stack?: string }, worker: number): Error {
+  let err: Error;
+  if (e.name === 'UsageError') err = new UsageError(e.message);
+  else if (e.name === 'ModelChangedError') err = new ModelChangedError(e.message);
+  else {
+    err = new Error(`kuberace worker ${worker}: ${e.name}: ${e.message}`);
+    if (e.stack) err.stack = `${err.name}: ${err.message}\n--- in the worker ---\n${e.stack}`;
+  }
+  return err;
+}

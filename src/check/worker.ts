@@ -1,0 +1,31 @@
+/**
+ * Worker-thread entry of ./parallel.ts: import the model by module and export name, run one
+ * shard of a random or exhaustive check, post the report back. Started with
+ * `execArgv: ['--import', tsx]` so that it can load TypeScript.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { checkExhaustive } from './exhaustive.ts';
+import type { ModelDef } from './model.ts';
+import { UsageError } from './model.ts';
+import { checkRandom } from './random.ts';
+import type { WorkerRequest, WorkerMessage } from './parallel.ts';
+
+const req = workerData as WorkerRequest;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+try {
+  const mod = (await import(req.module)) as Record<string, unknown>;
+  const model = mod[req.exportName] as ModelDef<any> | undefined;
+  if (!model || typeof model !== 'object' || typeof (model as ModelDef).system !== 'function') {
+    throw new UsageError(`${req.module} has no model export "${req.exportName}"`);
+  }
+  const onProgress = req.progress ? (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => post({ type: 'progress', progress: p }) : undefined;
+  const report =
+    req.kind === 'random'
+      ? checkRandom(model, { ...req.options, shard: req.shard, noMinimize: true })
+      : checkExhaustive(model, { ...req.options, shard: req.shard, ...(onProgress ? { onProgress } : {}) });
+  post({ type: 'report', report });
+} catch (e) {
+  const err = e instanceof Error ? e : new Error(String(e));
+  post({ type: 'error', error: { name: err.name, message: err.message, stack: err.stack } });
+}
