@@ -19,6 +19,7 @@ import type { World } from '../engine/world.ts';
 import { type Target, type TargetOptions, contextFor, target } from './context.ts';
 import { type CheckContext, type Violation, checkAlways, checkAtStable, recordCoverage } from './execute.ts';
 import type { ModelDef } from './model.ts';
+import { checkShard } from './shard.ts';
 import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
 export interface ExhaustiveOptions extends TargetOptions {
@@ -76,6 +77,8 @@ export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = 
 
 export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions): CheckReport {
   const started = globalThis.performance.now();
+  // A shard outside 0..count-1 would explore nothing and report a complete proof.
+  if (opts.shard) checkShard(opts.shard);
   const maxDepth = opts.maxDepth ?? 400;
   const maxStates = opts.maxStates ?? 2_000_000;
   const por = opts.por !== false && !opts.shortest;

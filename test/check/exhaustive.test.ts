@@ -42,3 +42,8 @@ describe('exhaustive search', () => {
     expect(parts[0].stats.states! + parts[1].stats.states!).toBeGreaterThanOrEqual(whole.stats.states!);
   });
 });
+
+test('a shard outside 0..count-1 is refused instead of proving nothing', () => {
+  expect(() => checkExhaustive(toyModel, { variant: 'fixed', shard: { index: 2, count: 2 } })).toThrow(/bad shard index 2: must be 0\.\.1/);
+  expect(() => checkExhaustive(toyModel, { variant: 'fixed', shard: { index: 0, count: 0 } })).toThrow(/bad shard count 0/);
+});
