@@ -69,7 +69,10 @@ export class CounterexampleError extends Error {
   file?: string;
   /** Minimised and written; false while fast-check may still find a smaller failure. */
   finalized: boolean;
+  /** Why the trace file could not be written, if it could not. */
+  writeError?: string;
   readonly #pending: Pending | undefined;
+  readonly #replayCommand: string;
   #minimized: Execution | undefined;
 
   constructor(trace: TraceFile, opts: { file?: string; replayCommand?: string; pending?: Pending } = {}) {
@@ -80,6 +83,7 @@ export class CounterexampleError extends Error {
     if (opts.file !== undefined) this.file = opts.file;
     this.finalized = !provisional;
     this.#pending = opts.pending;
+    this.#replayCommand = opts.replayCommand ?? opts.pending?.replayCommand ?? DEFAULT_REPLAY_COMMAND;
   }
 
   get violation(): Violation {
@@ -88,7 +92,7 @@ export class CounterexampleError extends Error {
 
   /** The replay command line, once a file has been written. */
   get replayCommand(): string | undefined {
-    return this.file === undefined ? undefined : `${this.#pending?.replayCommand ?? DEFAULT_REPLAY_COMMAND} ${this.file}`;
+    return this.file === undefined ? undefined : `${this.#replayCommand} ${this.file}`;
   }
 
   /**
@@ -102,9 +106,18 @@ export class CounterexampleError extends Error {
     if (!this.#minimized) this.#minimized = p.noMinimize ? p.run : minimize(p.ctx, p.run);
     const prev = this.trace.found;
     this.trace = p.make(this.#minimized, { mode: 'random', ...prev, ...found, shrunkFrom: p.run.ids.length });
-    if (p.dir !== false) this.file = writeCounterexample(this.trace, p.dir);
+    if (p.dir !== false) {
+      // A file that cannot be written must not hide the counterexample: say so in the message.
+      try {
+        this.file = writeCounterexample(this.trace, p.dir);
+        delete this.writeError;
+      } catch (e) {
+        this.writeError = (e as Error).message;
+      }
+    }
     this.finalized = true;
-    this.setMessage(describeTrace(this.trace, { file: this.file, replayCommand: p.replayCommand }));
+    const text = describeTrace(this.trace, { file: this.file, replayCommand: p.replayCommand });
+    this.setMessage(this.writeError ? `${text}\n(could not write the trace file: ${this.writeError})` : text);
     return this;
   }
 

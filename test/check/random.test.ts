@@ -36,6 +36,7 @@ describe('random search', () => {
     expect(r.result).toBe('violated');
     expect(r.violation!.property).toBe('no-leaked-lease');
     expect(r.counterexample!.scenario.ops.length).toBeGreaterThanOrEqual(2);
+    expect(r.counterexample!.scenarioName).toBeUndefined();
   });
 
   test('the same seed gives the identical counterexample twice', () => {

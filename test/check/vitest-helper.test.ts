@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test as fcTest } from '@fast-check/vitest';
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -92,6 +93,17 @@ describe('kuberaceProperty', () => {
     expect(cx.message).not.toContain('replay:');
     expect(readdirSync(dir).length).toBe(before);
     expect(() => kuberaceProperty(toyModel, { variant: 'v9' })).toThrow(/unknown variant "v9"/);
+  });
+
+  test('a trace file that cannot be written is reported in the message, not thrown', () => {
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'a file where the directory should be');
+    const cx = thrown(() => fc.assert(kuberaceProperty(toyModel, { variant: 'buggy', scenario: 'race', dir: blocked }), { seed: 42 })).cause as CounterexampleError;
+    expect(cx.finalized).toBe(true);
+    expect(cx.file).toBeUndefined();
+    expect(cx.writeError).toBeDefined();
+    expect(cx.message.split('\n').at(-1)).toMatch(/^\(could not write the trace file: /);
+    expect(cx.trace.steps).toHaveLength(7);
   });
 });
 
