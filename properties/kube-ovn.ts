@@ -42,6 +42,18 @@ export const noStuckTerminating = atStable(
   'at stable states no object keeps a deletionTimestamp (scenario B, and `kubectl delete ip` hanging in A)',
 );
 
+/** Scenario B exactly as reported: a terminating subnet that shows V4USED=0 yet never goes away. */
+export const noStuckSubnetShowingZero = atStable(
+  'no-stuck-subnet-showing-zero',
+  (v: WorldView) => {
+    const stuck = v.list<Subnet>('Subnet').filter((s) => s.metadata.deletionTimestamp && (s.status?.v4usingIPs ?? 0) === 0);
+    if (!stuck.length) return true;
+    const ips = v.list<IP>('IP').map((ip) => ip.metadata.name);
+    return `subnet ${stuck.map((s) => `${s.metadata.name} finalizers=[${(s.metadata.finalizers ?? []).join(',')}]`).join(', ')} is terminating with V4USED=0${ips.length ? ` while IP CRs remain: ${ips.join(', ')}` : ''}`;
+  },
+  'at stable states no terminating subnet shows V4USED=0 (scenario B as reported upstream)',
+);
+
 export const subnetStatusAccurate = atStable(
   'subnet-status-accurate',
   (v: WorldView) => {
@@ -119,6 +131,7 @@ export const ipTerminating = sometimes(
 export const kubeOvnProperties: readonly Property[] = [
   ipOutlivesPodAndSubnet,
   noStuckTerminating,
+  noStuckSubnetShowingZero,
   subnetStatusAccurate,
   ipamMatchesIpCrs,
   noDuplicateAddress,

@@ -55,12 +55,25 @@ export const kubectlDeleteIP: Scenario = {
   ],
 };
 
+/**
+ * Scenario B's extra ingredient (a finding, not upstream's explanation): the subnet also carries
+ * the v1.13+ finalizer name, e.g. left by a newer controller before a rollback to v1.12.
+ */
+export const foreignFinalizer: Scenario = {
+  setup: [
+    { verb: 'create', object: namespace(NS) },
+    { verb: 'create', object: { ...subnet('s1', 16), metadata: { name: 's1', finalizers: ['kubeovn.io/kube-ovn-controller'] } } },
+  ],
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1')],
+};
+
 export const scenarios = {
   'issue-4898': issue4898,
   'single-network': singleNetwork,
   'one-attachment': oneAttachment,
   serialized,
   'kubectl-delete-ip': kubectlDeleteIP,
+  'foreign-finalizer': foreignFinalizer,
 } as const;
 
 /** Random clusters: 1-2 subnets, 1-3 pods with 0-3 attachments each, deletes of pods and subnets at any time. */
