@@ -1,0 +1,515 @@
+/**
+ * The HTML report: one self-contained file (inline CSS and JS, no network) to step through a
+ * counterexample. The timeline is embedded as JSON; the page shows the step list (the violating
+ * step marked), the notes of the selected step, what it changed, the objects at that step as
+ * kubectl-like tables per kind, and the external systems' state.
+ *
+ * Output is a pure function of the timeline: the same timeline gives byte-identical HTML.
+ * All text from the trace reaches the page escaped (static parts) or through `textContent`
+ * (the viewer), and a Content-Security-Policy allows only the page's own script and style,
+ * by hash, and no network access.
+ */
+import { createHash } from 'node:crypto';
+import type { StoredObject } from '../api/types.ts';
+import type { Timeline } from './timeline.ts';
+
+/** An extra kubectl-like column: a header and a dotted path into the object (`status.v4usingIPs`). */
+export interface HtmlColumn {
+  readonly header: string;
+  readonly path: string;
+}
+
+export interface HtmlOptions {
+  /** Extra columns per kind, shown after NAME, FINALIZERS and DELETIONTIMESTAMP (default {@link DEFAULT_COLUMNS}). */
+  readonly columns?: Readonly<Record<string, readonly HtmlColumn[]>>;
+}
+
+/** Extra columns for the kinds the bundled models use (the printer columns `kubectl get` shows). */
+export const DEFAULT_COLUMNS: Readonly<Record<string, readonly HtmlColumn[]>> = {
+  Subnet: [
+    { header: 'PROVIDER', path: 'spec.provider' },
+    { header: 'CIDR', path: 'spec.cidrBlock' },
+    { header: 'V4USED', path: 'status.v4usingIPs' },
+    { header: 'V4AVAILABLE', path: 'status.v4availableIPs' },
+  ],
+  IP: [
+    { header: 'V4IP', path: 'spec.v4IpAddress' },
+    { header: 'MAC', path: 'spec.macAddress' },
+    { header: 'NODE', path: 'spec.nodeName' },
+    { header: 'SUBNET', path: 'spec.subnet' },
+  ],
+  Pod: [
+    { header: 'STATUS', path: 'status.phase' },
+    { header: 'NODE', path: 'spec.nodeName' },
+  ],
+  Namespace: [{ header: 'STATUS', path: 'status.phase' }],
+};
+
+/** Escape text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * JSON safe inside a `<script>` element: `<`, `>`, `&` and the JS line separators become
+ * `\uXXXX` escapes, so neither `</script` nor `<!--` can occur in the output.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The embedded data (objects and externals interned: a step refers to them by index). */
+export interface HtmlData {
+  readonly format: 'kuberace-html/1';
+  readonly model: string;
+  readonly variant: string;
+  readonly scenarioName: string | null;
+  readonly violation: { readonly property: string; readonly kind: string; readonly message: string; readonly step: number } | null;
+  readonly recorded: { readonly property: string; readonly kind: string; readonly message: string; readonly step: number };
+  readonly columns: Readonly<Record<string, readonly HtmlColumn[]>>;
+  readonly objs: readonly StoredObject[];
+  readonly exts: readonly unknown[];
+  readonly initial: { readonly objects: Readonly<Record<string, number>>; readonly ext: number };
+  readonly steps: readonly {
+    readonly step: number;
+    readonly id: string;
+    readonly actor: string;
+    readonly notes: readonly string[];
+    readonly changed: readonly string[];
+    readonly objects: Readonly<Record<string, number>>;
+    readonly ext: number;
+    readonly clock: number;
+  }[];
+}
+
+/** Build the embedded data. Objects are immutable and shared between steps, so interning by identity keeps the file small. */
+export function htmlData(timeline: Timeline, opts: HtmlOptions = {}): HtmlData {
+  const objs: StoredObject[] = [];
+  const objIndex = new Map<StoredObject, number>();
+  const exts: unknown[] = [];
+  const extIndex = new Map<unknown, number>();
+  const internObjects = (objects: Readonly<Record<string, StoredObject>>): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const key of Object.keys(objects).sort()) {
+      const o = objects[key]!;
+      let i = objIndex.get(o);
+      if (i === undefined) {
+        i = objs.push(o) - 1;
+        objIndex.set(o, i);
+      }
+      out[key] = i;
+    }
+    return out;
+  };
+  const internExt = (e: unknown): number => {
+    let i = extIndex.get(e);
+    if (i === undefined) {
+      i = exts.push(e) - 1;
+      extIndex.set(e, i);
+    }
+    return i;
+  };
+  const v = (x: { property: string; kind: string; message: string; step: number }) => ({ property: x.property, kind: x.kind, message: x.message, step: x.step });
+  return {
+    format: 'kuberace-html/1',
+    model: timeline.model,
+    variant: timeline.variant,
+    scenarioName: timeline.scenarioName ?? null,
+    violation: timeline.violation ? v(timeline.violation) : null,
+    recorded: v(timeline.recorded),
+    columns: opts.columns ?? DEFAULT_COLUMNS,
+    objs,
+    exts,
+    initial: { objects: internObjects(timeline.initial.objects), ext: internExt(timeline.initial.externals) },
+    steps: timeline.steps.map((s) => ({
+      step: s.step,
+      id: s.id,
+      actor: s.actor,
+      notes: [...s.notes],
+      changed: [...s.changed],
+      objects: internObjects(s.objects),
+      ext: internExt(s.externals),
+      clock: s.clock,
+    })),
+  };
+}
+
+const CSS = `
+:root { --fg: #1d2330; --muted: #667085; --line: #d8dde6; --bg: #ffffff; --pane: #f6f7f9;
+  --sel: #dbe8ff; --sel-line: #2f6fdf; --bad: #c62828; --bad-bg: #fdecea; --chg: #fff4c2; --chg-line: #e0a800; }
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+html, body { margin: 0; height: 100%; }
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg);
+  display: flex; flex-direction: column; }
+code, pre, .mono, table.kubectl, #steps .id { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+header#summary { padding: 10px 16px; border-bottom: 1px solid var(--line); background: var(--pane); }
+header#summary h1 { font-size: 16px; margin: 0 0 4px; font-weight: 600; }
+header#summary h1 .sub { color: var(--muted); font-weight: 400; }
+.verdict { margin: 0; }
+.badge { display: inline-block; padding: 1px 7px; border-radius: 3px; font-size: 12px; font-weight: 700; color: #fff; background: var(--bad); }
+.holds .badge { background: #2e7d32; }
+#property { font-weight: 700; color: var(--bad); }
+.holds #property { color: inherit; }
+#message { margin: 4px 0 0; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; white-space: pre-wrap; }
+main { flex: 1; display: flex; min-height: 0; }
+#steps-pane { width: 42%; min-width: 320px; max-width: 720px; display: flex; flex-direction: column; border-right: 1px solid var(--line); }
+.controls { display: flex; gap: 6px; align-items: center; padding: 8px; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+.controls button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
+.controls button:disabled { opacity: .45; cursor: default; }
+.controls button:focus-visible { outline: 2px solid var(--sel-line); }
+#position { font-variant-numeric: tabular-nums; min-width: 7em; text-align: center; }
+.hint { color: var(--muted); font-size: 12px; margin-left: auto; }
+#steps { list-style: none; margin: 0; padding: 0; overflow: auto; flex: 1; }
+#steps li.step { display: grid; grid-template-columns: 3.2em 1fr; column-gap: 6px; padding: 3px 8px 3px 6px;
+  border-left: 4px solid transparent; border-bottom: 1px solid #eef0f4; cursor: pointer; }
+#steps li.step:hover { background: #f0f4fb; }
+#steps .num { grid-row: span 2; text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; padding-top: 1px; }
+#steps .actor { font-size: 12px; font-weight: 600; }
+#steps .id { font-size: 12px; overflow-wrap: anywhere; }
+#steps li.has-changes .num::after { content: " \\270E"; color: var(--chg-line); }
+#steps li.violation { background: var(--bad-bg); border-left-color: var(--bad); }
+#steps li.violation .num { color: var(--bad); font-weight: 700; }
+#steps li.recorded { border-left-color: #999; }
+#steps li.selected { background: var(--sel); border-left-color: var(--sel-line); }
+#steps li.selected.violation { background: #f9d3cf; border-left-color: var(--bad); box-shadow: inset 3px 0 0 var(--sel-line); }
+.vmark { color: var(--bad); font-weight: 700; font-size: 12px; }
+#detail { flex: 1; overflow: auto; padding: 10px 16px 24px; }
+#detail h2 { font-size: 16px; margin: 0 0 2px; }
+#detail h3 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 16px 0 6px; }
+#detail h4 { font-size: 13px; margin: 10px 0 4px; }
+#detail-id { font-size: 13px; overflow-wrap: anywhere; }
+#detail-meta { color: var(--muted); font-size: 12px; }
+#violation-banner { margin: 8px 0 0; padding: 6px 10px; border: 1px solid var(--bad); background: var(--bad-bg); color: var(--bad); border-radius: 4px; }
+#notes { margin: 0; padding-left: 20px; }
+#notes li { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.none { color: var(--muted); font-style: italic; }
+#changes .change { margin: 2px 0; }
+#changes .key { font-weight: 600; }
+#changes .what { color: var(--muted); }
+#changes ul { margin: 2px 0 6px; padding-left: 20px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+#changes .old { color: #a33; }
+#changes .new { color: #1b6e2a; }
+table.kubectl { border-collapse: collapse; font-size: 12px; width: 100%; }
+table.kubectl th { text-align: left; font-weight: 600; color: var(--muted); padding: 2px 12px 2px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.kubectl td { padding: 2px 12px 2px 6px; border-bottom: 1px solid #eef0f4; vertical-align: top; overflow-wrap: anywhere; }
+table.kubectl tr.obj { cursor: pointer; }
+table.kubectl tr.obj:hover td { background: #f0f4fb; }
+table.kubectl tr.changed td { background: var(--chg); }
+table.kubectl tr.changed td:first-child { box-shadow: inset 3px 0 0 var(--chg-line); }
+table.kubectl tr.deleted td { text-decoration: line-through; color: var(--muted); }
+table.kubectl tr.terminating td.dts { color: var(--bad); }
+table.kubectl tr.json td { background: #fafbfc; }
+table.kubectl tr.json pre { margin: 0; font-size: 12px; white-space: pre-wrap; }
+pre#externals { margin: 0; padding: 8px; background: var(--pane); border: 1px solid var(--line); border-radius: 4px; font-size: 12px; overflow: auto; }
+pre#externals.changed { background: var(--chg); border-color: var(--chg-line); }
+.tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 3px; background: var(--chg-line); color: #fff; margin-left: 6px; vertical-align: middle; text-transform: none; letter-spacing: 0; }
+`;
+
+const JS = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('kuberace-data').textContent);
+  var states = [{ step: 0, id: 'initial state (after the scenario setup)', actor: 'setup', notes: [], changed: [],
+    objects: data.initial.objects, ext: data.initial.ext, clock: null }].concat(data.steps);
+  var last = states.length - 1;
+  var vstep = data.violation ? data.violation.step : -1;
+  var items = document.querySelectorAll('#steps li.step');
+  var $ = function (id) { return document.getElementById(id); };
+  var prevBtn = $('prev'), nextBtn = $('next'), position = $('position');
+  var expanded = {};
+  var cur = -1;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
+  function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+  function get(obj, path) {
+    var parts = path.split('.'), v = obj;
+    for (var i = 0; i < parts.length; i++) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = Object.prototype.hasOwnProperty.call(v, parts[i]) ? v[parts[i]] : undefined;
+    }
+    return v;
+  }
+  function cell(v) {
+    if (v === undefined || v === null || v === '') return '<none>';
+    if (Array.isArray(v)) return v.length ? v.map(function (x) { return typeof x === 'object' ? JSON.stringify(x) : String(x); }).join(',') : '<none>';
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+  function short(v) { return v === undefined ? '<absent>' : JSON.stringify(v); }
+  function isPlain(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+  function diff(a, b, path, out) {
+    if (isPlain(a) && isPlain(b)) {
+      var keys = Object.keys(a), seen = {};
+      keys.forEach(function (k) { seen[k] = true; });
+      Object.keys(b).forEach(function (k) { if (!seen[k]) keys.push(k); });
+      keys.forEach(function (k) {
+        diff(Object.prototype.hasOwnProperty.call(a, k) ? a[k] : undefined,
+             Object.prototype.hasOwnProperty.call(b, k) ? b[k] : undefined, path ? path + '.' + k : k, out);
+      });
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      out.push([path, a, b]);
+    }
+    return out;
+  }
+  function objectsAt(i) {
+    var m = states[i].objects, out = {};
+    Object.keys(m).forEach(function (k) { out[k] = data.objs[m[k]]; });
+    return out;
+  }
+
+  function renderChanges(s, objs, prev) {
+    var box = clear($('changes'));
+    if (!s.changed.length) { box.appendChild(el('div', 'none', 'no objects changed')); return; }
+    s.changed.forEach(function (k) {
+      var before = prev ? prev[k] : undefined, after = objs[k];
+      var line = el('div', 'change');
+      line.appendChild(el('span', 'key', k));
+      line.appendChild(el('span', 'what', before === undefined ? ' created' : after === undefined ? ' deleted' : ' modified'));
+      box.appendChild(line);
+      if (before !== undefined && after !== undefined) {
+        var ul = el('ul');
+        diff(before, after, '', []).forEach(function (d) {
+          var li = el('li');
+          li.appendChild(el('span', 'path', d[0] + ': '));
+          li.appendChild(el('span', 'old', short(d[1])));
+          li.appendChild(document.createTextNode(' \u2192 '));
+          li.appendChild(el('span', 'new', short(d[2])));
+          ul.appendChild(li);
+        });
+        box.appendChild(ul);
+      }
+    });
+  }
+
+  function renderObjects(s, objs, prev) {
+    var box = clear($('objects'));
+    var changed = {};
+    s.changed.forEach(function (k) { changed[k] = true; });
+    var rows = Object.keys(objs).map(function (k) { return { key: k, obj: objs[k], deleted: false }; });
+    s.changed.forEach(function (k) {
+      if (!(k in objs) && prev && prev[k]) rows.push({ key: k, obj: prev[k], deleted: true });
+    });
+    if (!rows.length) { box.appendChild(el('div', 'none', 'no objects')); return; }
+    var byKind = {};
+    rows.forEach(function (r) { (byKind[r.obj.kind] = byKind[r.obj.kind] || []).push(r); });
+    Object.keys(byKind).sort(cmp).forEach(function (kind) {
+      var list = byKind[kind].sort(function (a, b) { return cmp(a.key, b.key); });
+      var extra = (data.columns && data.columns[kind]) || [];
+      var namespaced = list.some(function (r) { return !!r.obj.metadata.namespace; });
+      var section = el('div', 'kind');
+      section.setAttribute('data-kind', kind);
+      section.appendChild(el('h4', null, kind + ' (' + list.filter(function (r) { return !r.deleted; }).length + ')'));
+      var table = el('table', 'kubectl');
+      var head = el('tr');
+      var headers = (namespaced ? ['NAMESPACE'] : []).concat(['NAME', 'FINALIZERS', 'DELETIONTIMESTAMP'], extra.map(function (c) { return c.header; }));
+      headers.forEach(function (h) { head.appendChild(el('th', null, h)); });
+      var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
+      var tbody = el('tbody');
+      list.forEach(function (r) {
+        var md = r.obj.metadata;
+        var tr = el('tr', 'obj' + (changed[r.key] ? ' changed' : '') + (r.deleted ? ' deleted' : '') + (md.deletionTimestamp ? ' terminating' : ''));
+        tr.setAttribute('data-key', r.key);
+        if (changed[r.key]) tr.title = r.deleted ? 'deleted by this step' : 'changed by this step';
+        if (namespaced) tr.appendChild(el('td', null, md.namespace || ''));
+        tr.appendChild(el('td', 'name', md.name + (r.deleted ? ' (deleted)' : '')));
+        tr.appendChild(el('td', 'fin', cell(md.finalizers)));
+        tr.appendChild(el('td', 'dts', cell(md.deletionTimestamp)));
+        extra.forEach(function (c) { tr.appendChild(el('td', null, cell(get(r.obj, c.path)))); });
+        tr.addEventListener('click', function () {
+          if (expanded[r.key]) delete expanded[r.key]; else expanded[r.key] = true;
+          render(cur);
+        });
+        tbody.appendChild(tr);
+        if (expanded[r.key]) {
+          var jr = el('tr', 'json'), td = el('td');
+          td.colSpan = headers.length;
+          td.appendChild(el('pre', null, JSON.stringify(r.obj, null, 2)));
+          jr.appendChild(td);
+          tbody.appendChild(jr);
+        }
+      });
+      table.appendChild(tbody);
+      section.appendChild(table);
+      box.appendChild(section);
+    });
+  }
+
+  function render(i) {
+    var s = states[i];
+    var objs = objectsAt(i), prev = i > 0 ? objectsAt(i - 1) : null;
+    $('detail-title').textContent = i === 0 ? 'Initial state' : 'Step ' + i + ' of ' + last;
+    $('detail-actor').textContent = s.actor;
+    var actorSpan = items[i].querySelector('.actor');
+    $('detail-actor').className = actorSpan ? actorSpan.className : '';
+    $('detail-id').textContent = s.id;
+    $('detail-meta').textContent = s.clock === null ? '' : 'clock ' + s.clock + ' ms';
+    var banner = $('violation-banner');
+    if (i === vstep) {
+      banner.hidden = false;
+      banner.textContent = 'Property "' + data.violation.property + '" (' + data.violation.kind + ') is violated '
+        + (i === 0 ? 'in the initial world' : 'after this step') + ': ' + data.violation.message;
+    } else {
+      banner.hidden = true;
+      banner.textContent = '';
+    }
+    var notes = clear($('notes'));
+    if (!s.notes.length) notes.appendChild(el('li', 'none', 'no notes'));
+    s.notes.forEach(function (n) { notes.appendChild(el('li', null, n)); });
+    renderChanges(s, objs, prev);
+    renderObjects(s, objs, prev);
+    var ext = $('externals');
+    var extChanged = i > 0 && states[i - 1].ext !== s.ext
+      && JSON.stringify(data.exts[states[i - 1].ext]) !== JSON.stringify(data.exts[s.ext]);
+    ext.textContent = JSON.stringify(data.exts[s.ext], null, 2);
+    ext.className = extChanged ? 'changed' : '';
+    $('externals-changed').hidden = !extChanged;
+  }
+
+  function select(i, scroll) {
+    i = Math.max(0, Math.min(last, i));
+    if (cur >= 0) { items[cur].classList.remove('selected'); items[cur].removeAttribute('aria-current'); }
+    cur = i;
+    items[i].classList.add('selected');
+    items[i].setAttribute('aria-current', 'step');
+    if (scroll !== false && items[i].scrollIntoView) items[i].scrollIntoView({ block: 'nearest' });
+    prevBtn.disabled = i === 0;
+    nextBtn.disabled = i === last;
+    position.textContent = 'step ' + i + ' / ' + last;
+    document.body.setAttribute('data-step', String(i));
+    render(i);
+    try { history.replaceState(null, '', '#step-' + i); } catch (e) { /* file:// in some browsers */ }
+  }
+
+  prevBtn.addEventListener('click', function () { select(cur - 1); });
+  nextBtn.addEventListener('click', function () { select(cur + 1); });
+  var jump = $('jump-violation');
+  if (vstep >= 0) jump.addEventListener('click', function () { select(vstep); }); else jump.hidden = true;
+  $('steps').addEventListener('click', function (ev) {
+    var t = ev.target;
+    while (t && !(t.classList && t.classList.contains('step'))) t = t.parentNode;
+    if (t) select(Number(t.getAttribute('data-step')), false);
+  });
+  document.addEventListener('keydown', function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    var k = ev.key, to = null;
+    if (k === 'ArrowLeft' || k === 'k' || k === 'p') to = cur - 1;
+    else if (k === 'ArrowRight' || k === 'j' || k === 'n') to = cur + 1;
+    else if (k === 'Home') to = 0;
+    else if (k === 'End') to = last;
+    else if (k === 'v' && vstep >= 0) to = vstep;
+    if (to === null) return;
+    ev.preventDefault();
+    select(to);
+  });
+  var m = /^#step-(\d+)$/.exec(location.hash);
+  select(m ? Number(m[1]) : 0);
+})();
+`;
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** A stable small palette index per actor (sorted), emitted as CSS classes. */
+function actorClasses(actors: readonly string[]): { css: string; cls: Map<string, string> } {
+  const sorted = [...new Set(actors)].sort();
+  const cls = new Map<string, string>();
+  let css = '';
+  sorted.forEach((a, i) => {
+    const hue = Math.round((i * 137.508) % 360);
+    cls.set(a, `actor-${i}`);
+    css += `#steps .actor-${i}, #detail .actor-${i} { color: hsl(${hue} 60% 35%); }\n`;
+  });
+  return { css, cls };
+}
+
+/** Render a timeline as a self-contained, deterministic HTML page. */
+export function renderHtml(timeline: Timeline, opts: HtmlOptions = {}): string {
+  const data = htmlData(timeline, opts);
+  const v = data.violation;
+  const rec = data.recorded;
+  const shown = v ?? rec;
+  const total = data.steps.length;
+  const actors = actorClasses(['setup', ...data.steps.map((s) => s.actor)]);
+  const style = `${CSS}${actors.css}`;
+  const csp = `default-src 'none'; style-src ${sha256(style)}; script-src ${sha256(JS)}; img-src data:; base-uri 'none'; form-action 'none'`;
+
+  const where = (step: number) => (step === 0 ? 'in the initial world' : `after step ${step}`);
+  const verdict = v
+    ? `<span class="badge">VIOLATED</span> property <code id="property">${escapeHtml(v.property)}</code> (${escapeHtml(v.kind)}) ${where(v.step)}`
+    : `<span class="badge">NOT REPRODUCED</span> property <code id="property">${escapeHtml(rec.property)}</code> holds on replay; the trace recorded a violation (${escapeHtml(rec.kind)}) ${where(rec.step)}`;
+  const differs = v && (v.property !== rec.property || v.step !== rec.step) ? `<p class="verdict sub">recorded in the trace: property <code>${escapeHtml(rec.property)}</code> ${where(rec.step)}: ${escapeHtml(rec.message)}</p>` : '';
+
+  const stepItem = (n: number, actor: string, id: string, changes: boolean): string => {
+    const cls = ['step'];
+    if (changes) cls.push('has-changes');
+    if (v && v.step === n) cls.push('violation');
+    else if (!v && rec.step === n) cls.push('recorded');
+    const mark = v && v.step === n ? ` <span class="vmark">\u2716 ${escapeHtml(v.property)}</span>` : '';
+    return (
+      `<li class="${cls.join(' ')}" id="step-${n}" data-step="${n}">` +
+      `<span class="num">${n}</span><span class="actor ${actors.cls.get(actor)}">${escapeHtml(actor)}${mark}</span>` +
+      `<span class="id">${escapeHtml(id)}</span></li>`
+    );
+  };
+  const items = [stepItem(0, 'setup', 'initial state (after the scenario setup)', false), ...data.steps.map((s) => stepItem(s.step, s.actor, s.id, s.changed.length > 0))];
+
+  const title = `kuberace: ${data.model}/${data.variant} \u2014 ${shown.property}`;
+  const scenario = data.scenarioName ? ` \u00b7 scenario ${escapeHtml(data.scenarioName)}` : ' \u00b7 generated scenario';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="generator" content="kuberace">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<header id="summary" class="${v ? 'violated' : 'holds'}">
+<h1>kuberace <span class="sub">\u00b7 ${escapeHtml(data.model)} ${escapeHtml(data.variant)}${scenario} \u00b7 ${total} step${total === 1 ? '' : 's'}</span></h1>
+<p class="verdict">${verdict}</p>
+<p id="message">${escapeHtml(shown.message)}</p>
+${differs}</header>
+<main>
+<nav id="steps-pane" aria-label="steps">
+<div class="controls">
+<button type="button" id="prev" title="previous step (\u2190)">\u25c0 Prev</button>
+<span id="position">step 0 / ${total}</span>
+<button type="button" id="next" title="next step (\u2192)">Next \u25b6</button>
+<button type="button" id="jump-violation" title="go to the violating step (v)">Violation</button>
+<span class="hint">\u2190/\u2192 or j/k step \u00b7 Home/End \u00b7 v violation</span>
+</div>
+<ol id="steps">
+${items.join('\n')}
+</ol>
+</nav>
+<section id="detail" aria-live="polite">
+<h2><span id="detail-title">Initial state</span> \u00b7 <span id="detail-actor"></span></h2>
+<div id="detail-id" class="mono"></div>
+<div id="detail-meta"></div>
+<div id="violation-banner" hidden></div>
+<h3>Notes</h3>
+<ul id="notes"></ul>
+<h3>Changed by this step</h3>
+<div id="changes"></div>
+<h3>Objects</h3>
+<div id="objects"><noscript>This viewer needs JavaScript.</noscript></div>
+<h3>External systems <span id="externals-changed" class="tag" hidden>changed by this step</span></h3>
+<pre id="externals"></pre>
+</section>
+</main>
+<script type="application/json" id="kuberace-data">${jsonForScript(data)}</script>
+<script>${JS}</script>
+</body>
+</html>
+`;
+}
