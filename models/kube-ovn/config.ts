@@ -43,6 +43,12 @@ export interface KubeOvnConfig {
    * the finalizer decision counts IP CRs with a live LIST.
    */
   readonly fix2SubnetLock: boolean;
+  /**
+   * Proposed here (fix 4): calcSubnetStatusIP writes the recount even when it equals the CACHED
+   * status. Upstream skips the write then, so when the subnet cache lags behind the server a stale
+   * count stays on the server (and a terminating subnet never re-enters the finalizer check).
+   */
+  readonly statusWriteEvenIfCachedEqual: boolean;
   /** Optional SubnetDeleteHook webhook: deny subnet deletion while stored usingIPs != 0. */
   readonly subnetDeleteWebhook: boolean;
   /** markAndCleanLSP period in ms (360 s default; 0 disables the periodic GC). */
@@ -69,6 +75,7 @@ export const v1_12_28: KubeOvnConfig = {
   requeueTerminatingIPsAtStart: false,
   fix1DeleteIPsFromAnnotations: false,
   fix2SubnetLock: false,
+  statusWriteEvenIfCachedEqual: false,
   subnetDeleteWebhook: false,
   gcIntervalMs: 360_000,
   workerNum: 3,
@@ -104,6 +111,15 @@ export const variants = {
   fix3: { description: 'v1.12.28 + proposed fix 3: IP finalizer on create, handleUpdateIP tolerates a missing subnet, status before finalizer (#3469)', config: { ...v1_12_28, ...fix3 } },
   'fix1+fix3': { description: 'fixes 1 and 3 together', config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true } },
   'fix1+fix2+fix3': { description: 'all three proposed fixes', config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true, fix2SubnetLock: true } },
+  fix4: {
+    description: 'v1.12.28 + fix 4 (found here): the status recount is written even when it equals the stale cached status',
+    config: { ...v1_12_28, statusWriteEvenIfCachedEqual: true },
+  },
+  'fix1+fix2+fix3+fix4': {
+    description: 'the three proposed fixes plus fix 4',
+    config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true, fix2SubnetLock: true, statusWriteEvenIfCachedEqual: true },
+  },
   master: { description: 'master (1533681d7): #5364, #5702, #5929, #6275/#6312, #3469, finalizer on create, #6388, count by spec', config: master },
+  'master+fix4': { description: 'master with fix 4', config: { ...master, statusWriteEvenIfCachedEqual: true } },
   'v1.12.28+webhook': { description: 'v1.12.28 with the SubnetDeleteHook webhook enabled', config: { ...v1_12_28, subnetDeleteWebhook: true } },
 } as const satisfies Record<string, { description: string; config: KubeOvnConfig }>;

@@ -236,8 +236,9 @@ export function handleDeletePod(cfg: KubeOvnConfig) {
       const ports = yield* ctx.external<string[]>(OVN_NB, 'listPodPorts', { pod: key });
       for (const port of ports) yield* ctx.external(OVN_NB, 'deleteLogicalSwitchPort', { name: port });
       if (cfg.fix1DeleteIPsFromAnnotations) {
-        // Proposed fix 1: every IP CR the pod's annotations name, whether or not its subnet exists.
-        for (const provider of allocatedProviders(pod)) yield* deleteIPCR(ctx, portName(name, ns, provider));
+        // Proposed fix 1: also every IP CR the pod's annotations name, whether or not its subnet exists.
+        const names = new Set([...nets.map((n) => portName(name, ns, n.provider)), ...allocatedProviders(pod).map((p) => portName(name, ns, p))]);
+        for (const ipName of [...names].sort()) yield* deleteIPCR(ctx, ipName);
       } else if (cfg.deletePodUsesIPLister) {
         for (const net of nets) {
           const ipName = portName(name, ns, net.provider);

@@ -44,6 +44,12 @@ export const serialized: Scenario = {
   ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'admin', ['Pod/vm/p1'])],
 };
 
+/** A stronger order: delete the subnet only after the pod AND its IP CRs are gone. */
+export const serializedAfterCleanup: Scenario = {
+  setup: base(['s1'], []),
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'admin', ['Pod/vm/p1', 'IP/p1.vm'])],
+};
+
 /** Scenario A's user then runs `kubectl delete ip` on the leaked IP. */
 export const kubectlDeleteIP: Scenario = {
   setup: base(['s1'], []),
@@ -72,6 +78,7 @@ export const scenarios = {
   'single-network': singleNetwork,
   'one-attachment': oneAttachment,
   serialized,
+  'serialized-after-cleanup': serializedAfterCleanup,
   'kubectl-delete-ip': kubectlDeleteIP,
   'foreign-finalizer': foreignFinalizer,
 } as const;

@@ -61,7 +61,7 @@ function* calcSubnetStatusIP(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Gene
     v4availableIPs: Math.max(0, pool - using),
     v4usingIPRange: usingRange(memory.ipam, name),
   };
-  if (!jsonEqual(status, subnet.status ?? {})) {
+  if (cfg.statusWriteEvenIfCachedEqual || !jsonEqual(status, subnet.status ?? {})) {
     yield* ctx.client.patch('Subnet', undefined, name, { status }, 'status');
   }
   if (using !== 0 && status.v4usingIPRange === '') {
