@@ -192,7 +192,7 @@ main { flex: 1; display: flex; min-height: 0; }
 #changes .new { color: #1b6e2a; }
 table.kubectl { border-collapse: collapse; font-size: 12px; width: 100%; }
 table.kubectl th { text-align: left; font-weight: 600; color: var(--muted); padding: 2px 12px 2px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
-table.kubectl td { padding: 2px 12px 2px 6px; border-bottom: 1px solid #eef0f4; vertical-align: top; overflow-wrap: anywhere; }
+table.kubectl td { padding: 2px 12px 2px 6px; border-bottom: 1px solid #eef0f4; vertical-align: top; overflow-wrap: break-word; }
 table.kubectl tr.obj { cursor: pointer; }
 table.kubectl tr.obj:hover td { background: #f0f4fb; }
 table.kubectl tr.changed td { background: var(--chg); }
