@@ -38,16 +38,29 @@ export const oneAttachment: Scenario = {
   ops: [{ verb: 'create', object: pod('p1', NS, 's1', [{ nad: 'attach1', subnet: 's1' }]), actor: 'user' }, deletePod('p1'), deleteSubnet('s1')],
 };
 
-/** The documented best practice: delete the subnet only after its pod is gone. */
+/** The documented best practice as users apply it: delete the subnet once the pod object is gone. */
 export const serialized: Scenario = {
   setup: base(['s1'], []),
-  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'admin', ['Pod/vm/p1'])],
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'user', ['Pod/vm/p1'])],
+};
+
+/**
+ * The best practice taken literally: the pod is deleted only once the controller is idle (its
+ * IPs allocated), and the subnet only once the pod is gone and the controller is idle again.
+ */
+export const serializedIdle: Scenario = {
+  setup: base(['s1'], []),
+  ops: [
+    { verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' },
+    { ...deletePod('p1'), whenIdle: true },
+    { ...deleteSubnet('s1', 'user', ['Pod/vm/p1']), whenIdle: true },
+  ],
 };
 
 /** A stronger order: delete the subnet only after the pod AND its IP CRs are gone. */
 export const serializedAfterCleanup: Scenario = {
   setup: base(['s1'], []),
-  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'admin', ['Pod/vm/p1', 'IP/p1.vm'])],
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1', 'user', ['Pod/vm/p1', 'IP/p1.vm'])],
 };
 
 /** Scenario A's user then runs `kubectl delete ip` on the leaked IP. */
@@ -79,6 +92,7 @@ export const scenarios = {
   'one-attachment': oneAttachment,
   serialized,
   'serialized-after-cleanup': serializedAfterCleanup,
+  'serialized-idle': serializedIdle,
   'kubectl-delete-ip': kubectlDeleteIP,
   'foreign-finalizer': foreignFinalizer,
 } as const;

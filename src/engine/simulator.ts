@@ -190,7 +190,7 @@ export class Simulator {
     const out: Action[] = [];
     for (const def of this.system.controllers) this.controllerActions(world, def, out);
     for (const a of this.systemActions(world.api)) out.push({ kind: 'system', id: a.id, actor: a.actor, action: a });
-    this.userActions(world, scenario, out);
+    this.userActions(world, scenario, out, out.length === 0);
     this.faultActions(world, out);
     const next = this.nextTimer(world);
     if (next !== undefined) out.push({ kind: 'clock', id: `clock: advance to ${formatTime(next)}`, actor: 'clock', to: next });
@@ -266,13 +266,14 @@ export class Simulator {
     }
   }
 
-  private userActions(world: World, scenario: Scenario, out: Action[]): void {
+  private userActions(world: World, scenario: Scenario, out: Action[], idle: boolean): void {
     const byActor = opsByActor(scenario.ops);
     for (const [actor, ops] of byActor) {
       const next = world.users[actor] ?? 0;
       if (next >= ops.length) continue;
       const op = ops[next];
       if (op.afterGone?.some((k) => k in world.api.objects)) continue;
+      if (op.whenIdle && !idle) continue;
       out.push({ kind: 'user', id: `${actor}: ${describeUserOp(op)}`, actor, op });
     }
   }
@@ -413,14 +414,14 @@ export class Simulator {
         return listObjects(txn.world.api, e.kind, e.options);
       case 'create':
         txn.read('clock');
-        txn.write(`api/${objectKey(e.object.kind, e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
+        txn.write(`api/${objectKey(e.object.kind ?? '', e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
         if (e.object.metadata?.namespace) txn.read(`api/Namespace/${e.object.metadata.namespace}`);
         return this.api(txn, (s, env) => createObject(s, env, e.object));
       case 'update':
-        txn.write(`api/${objectKey(e.object.kind, e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
+        txn.write(`api/${objectKey(e.object.kind ?? '', e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
         return this.api(txn, (s, env) => updateObject(s, env, e.object));
       case 'updateStatus':
-        txn.write(`api/${objectKey(e.object.kind, e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
+        txn.write(`api/${objectKey(e.object.kind ?? '', e.object.metadata?.namespace, e.object.metadata?.name ?? '')}`);
         return this.api(txn, (s, env) => updateStatus(s, env, e.object));
       case 'patch':
         txn.write(`api/${objectKey(e.kind, e.namespace, e.name)}`);
@@ -444,7 +445,8 @@ export class Simulator {
       case 'updateStatus': {
         const m = e.object.metadata ?? {};
         const name = m.name ?? '';
-        request = { verb: e.op, kind: e.object.kind, namespace: m.namespace, name, object: e.object, oldObject: stored(e.object.kind, m.namespace, name), actor };
+        const kind = e.object.kind ?? '';
+        request = { verb: e.op, kind, namespace: m.namespace, name, object: e.object, oldObject: stored(kind, m.namespace, name), actor };
         break;
       }
       case 'patch':
@@ -469,6 +471,8 @@ export class Simulator {
     const op = action.op;
     txn.write(`user/${action.actor}`);
     for (const k of op.afterGone ?? []) txn.read(`api/${k}`);
+    // Enabled only when nothing else is: depends on every other actor.
+    if (op.whenIdle) txn.read('*');
     txn.world = { ...txn.world, users: { ...txn.world.users, [action.actor]: (txn.world.users[action.actor] ?? 0) + 1 } };
     try {
       const result = this.performApi(txn, userOpEffect(op), action.actor);
@@ -1007,7 +1011,7 @@ export function opsByActor(ops: readonly UserOp[]): Map<string, UserOp[]> {
 export function describeUserOp(op: UserOp): string {
   switch (op.verb) {
     case 'create':
-      return `create ${objectKey(op.object.kind, op.object.metadata?.namespace, op.object.metadata?.name ?? `${op.object.metadata?.generateName ?? ''}<generated>`)}`;
+      return `create ${objectKey(op.object.kind ?? '', op.object.metadata?.namespace, op.object.metadata?.name ?? `${op.object.metadata?.generateName ?? ''}<generated>`)}`;
     case 'delete':
       return `delete ${objectKey(op.kind, op.namespace, op.name)}`;
     case 'patch':

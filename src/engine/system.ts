@@ -129,6 +129,11 @@ export type UserOp = (
   readonly actor?: string;
   /** Wait until these object keys (Kind/ns/name) are gone before running (e.g. delete the subnet after the pod). */
   readonly afterGone?: readonly string[];
+  /**
+   * Run only when the cluster is idle: no controller, informer or system actor has anything to
+   * do (like a user who waits until `kubectl get` shows everything settled).
+   */
+  readonly whenIdle?: boolean;
 };
 
 export interface Scenario {
