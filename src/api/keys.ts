@@ -11,7 +11,7 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
 
 /** {@link objectKey} of an object, from its kind and metadata. */
 export function keyOf(obj: KubeObject): string {
-  return objectKey(obj.kind, obj.metadata.namespace, obj.metadata.name ?? '');
+  return objectKey(obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? '');
 }
 
 /** The simulation epoch: simulated time 0 is 2025-01-01T00:00:00Z. The wall clock is never read. */

@@ -22,8 +22,13 @@ export interface ObjectMeta {
   readonly uid?: string;
   readonly resourceVersion?: string;
   readonly generation?: number;
-  readonly creationTimestamp?: string;
-  readonly deletionTimestamp?: string;
+  /**
+   * Set by the server (an RFC 3339 string). `Date` is in the type only so that client-node's
+   * V1ObjectMeta fits; the simulated server speaks JSON and rejects a Date value (400).
+   */
+  readonly creationTimestamp?: string | Date;
+  /** Set by the server when deletion starts; `Date` as for creationTimestamp. */
+  readonly deletionTimestamp?: string | Date;
   readonly deletionGracePeriodSeconds?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
@@ -31,25 +36,45 @@ export interface ObjectMeta {
   readonly ownerReferences?: readonly OwnerReference[];
 }
 
-/** Any Kubernetes object. `spec` and `status` are free-form per kind. */
-export interface KubeObject<Spec = unknown, Status = unknown> {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: ObjectMeta;
+/**
+ * The fields every Kubernetes object has, all optional as in @kubernetes/client-node (its
+ * V1Pod, V1ConfigMap, ... and a CRD's generated types are assignable). The server requires
+ * apiVersion, kind and metadata.name (or generateName) and answers 400/422 without them.
+ */
+export interface KubeObjectFields<Spec = unknown, Status = unknown> {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: ObjectMeta;
   readonly spec?: Spec;
   readonly status?: Status;
-  readonly [field: string]: unknown;
 }
 
-/** A stored object: the server has filled in every server-owned field. */
-export interface StoredObject<Spec = unknown, Status = unknown> extends KubeObject<Spec, Status> {
-  readonly metadata: ObjectMeta & {
-    readonly name: string;
-    readonly uid: string;
-    readonly resourceVersion: string;
-    readonly creationTimestamp: string;
-    readonly generation: number;
-  };
+/**
+ * Any Kubernetes object as sent to the server: the common fields, plus any other top-level
+ * fields (a ConfigMap's `data`, a Secret's `type`). The union keeps both kinds of value
+ * assignable: interface and class types without an index signature (client-node's V1Pod)
+ * fit the first member, object literals with extra fields the second.
+ */
+export type KubeObject<Spec = unknown, Status = unknown> =
+  | KubeObjectFields<Spec, Status>
+  | (KubeObjectFields<Spec, Status> & { readonly [field: string]: unknown });
+
+/** Metadata of a stored object: every server-owned field is filled in, timestamps are strings. */
+export interface StoredMeta extends ObjectMeta {
+  readonly name: string;
+  readonly uid: string;
+  readonly resourceVersion: string;
+  readonly creationTimestamp: string;
+  readonly deletionTimestamp?: string;
+  readonly generation: number;
+}
+
+/** A stored object: the server has filled in every server-owned field. Other top-level fields read as `unknown`. */
+export interface StoredObject<Spec = unknown, Status = unknown> extends KubeObjectFields<Spec, Status> {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: StoredMeta;
+  readonly [field: string]: unknown;
 }
 
 /** Registration of a kind with the API server (like a CRD, or a built-in's scheme entry). */

@@ -14,11 +14,11 @@ export function describeEffect(e: Effect): string {
     case 'list':
       return `LIST ${e.kind}${e.options?.namespace ? `/${e.options.namespace}` : ''}${e.options?.labelSelector ? `?${e.options.labelSelector}` : ''}`;
     case 'create':
-      return `CREATE ${objectKey(e.object.kind, e.object.metadata?.namespace, nameOf(e.object))}`;
+      return `CREATE ${objectKey(e.object.kind ?? '', e.object.metadata?.namespace, nameOf(e.object))}`;
     case 'update':
-      return `UPDATE ${objectKey(e.object.kind, e.object.metadata?.namespace, nameOf(e.object))}`;
+      return `UPDATE ${objectKey(e.object.kind ?? '', e.object.metadata?.namespace, nameOf(e.object))}`;
     case 'updateStatus':
-      return `UPDATE-STATUS ${objectKey(e.object.kind, e.object.metadata?.namespace, nameOf(e.object))}`;
+      return `UPDATE-STATUS ${objectKey(e.object.kind ?? '', e.object.metadata?.namespace, nameOf(e.object))}`;
     case 'patch':
       return `PATCH${e.subresource ? '-STATUS' : ''} ${objectKey(e.kind, e.namespace, e.name)}`;
     case 'delete':
