@@ -45,6 +45,14 @@ describe('kube-ovn v1.12.28: scenario A (IP CRs outlive their pod and subnet)', 
     expect(notes.some((n) => n.includes('failed to get pod nets') && n.includes('subnets.kubeovn.io "s1" not found'))).toBe(true);
   });
 
+  it('generated clusters (1-2 subnets, 1-3 pods, 0-3 attachments, deletes at any time) find it too', () => {
+    const r = checkRandom(kubeOvnModel, { variant: 'v1.12.28', numRuns: 300, seed: 7, properties: ['ip-outlives-pod-and-subnet'] });
+    expect(r.result).toBe('violated');
+    const ops = r.counterexample!.scenario.ops;
+    expect(ops.some((o) => o.verb === 'delete' && o.kind === 'Subnet')).toBe(true);
+    expect(r.counterexample!.scenarioName).toBeUndefined();
+  });
+
   it('the issue shape (VM pod with two attachments in one subnet) leaks IP CRs too', () => {
     const { run } = finalWorld('a-v1.12.28-issue-4898.json');
     expect(run.violation?.property).toBe('ip-outlives-pod-and-subnet');
