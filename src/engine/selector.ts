@@ -1,17 +1,17 @@
-/** Equality-based label selectors (`a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-separated) over a label map. */
+/**
+ * Label selectors over informer caches and views, with the API server's own parser and
+ * matcher (src/api/validation.ts), so a lister filters exactly as a LIST would. A malformed
+ * selector throws the same ApiError BadRequest.
+ */
+import { type LabelRequirement, matchesSelector as matches, parseLabelSelector } from '../api/validation.ts';
+
+const parsed = new Map<string, readonly LabelRequirement[]>();
+
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: string): boolean {
-  for (const raw of selector.split(',')) {
-    const term = raw.trim();
-    if (!term) continue;
-    if (term.startsWith('!')) {
-      if (term.slice(1).trim() in labels) return false;
-    } else if (term.includes('!=')) {
-      const [k, v] = term.split('!=').map((x) => x.trim());
-      if (labels[k] === v) return false;
-    } else if (term.includes('=')) {
-      const [k, v] = term.split(/==?/).map((x) => x.trim());
-      if (labels[k] !== v) return false;
-    } else if (!(term in labels)) return false;
+  let reqs = parsed.get(selector);
+  if (!reqs) {
+    reqs = parseLabelSelector(selector);
+    if (parsed.size < 10_000) parsed.set(selector, reqs);
   }
-  return true;
+  return matches(labels, reqs);
 }
