@@ -86,6 +86,15 @@ export const foreignFinalizer: Scenario = {
   ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, deletePod('p1'), deleteSubnet('s1')],
 };
 
+/** Two pods allocating in one subnet at once (no deletes): what the subnet lock of fix 2 serialises. */
+export const twoPods: Scenario = {
+  setup: base(['s1'], []),
+  ops: [
+    { verb: 'create', object: pod('p1', NS, 's1'), actor: 'user1' },
+    { verb: 'create', object: pod('p2', NS, 's1'), actor: 'user2' },
+  ],
+};
+
 export const scenarios = {
   'issue-4898': issue4898,
   'single-network': singleNetwork,
@@ -95,6 +104,7 @@ export const scenarios = {
   'serialized-idle': serializedIdle,
   'kubectl-delete-ip': kubectlDeleteIP,
   'foreign-finalizer': foreignFinalizer,
+  'two-pods': twoPods,
 } as const;
 
 /** Random clusters: 1-2 subnets, 1-3 pods with 0-3 attachments each, deletes of pods and subnets at any time. */
