@@ -10,6 +10,7 @@
  *
  * BFS (`shortest`) finds a shortest counterexample; it uses the visited set but no POR.
  */
+import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
 import { deadlock, isQuiescent, settle } from '../engine/settle.ts';
@@ -76,7 +77,7 @@ export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = 
 }
 
 export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions): CheckReport {
-  const started = globalThis.performance.now();
+  const started = wallClockMs();
   // A shard outside 0..count-1 would explore nothing and report a complete proof.
   if (opts.shard) checkShard(opts.shard);
   const maxDepth = opts.maxDepth ?? 400;
@@ -90,10 +91,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const stats = { states: 0, transitions: 0, maxDepth: 0, complete: true };
   let found: Found | undefined;
   let stopped = false;
-  const overTime = () => opts.maxTimeMs !== undefined && globalThis.performance.now() - started > opts.maxTimeMs;
+  const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
   const progress = () => {
     if (opts.onProgress && stats.states % 10_000 === 0) {
-      opts.onProgress({ states: stats.states, transitions: stats.transitions, depth: stats.maxDepth, elapsedMs: globalThis.performance.now() - started });
+      opts.onProgress({ states: stats.states, transitions: stats.transitions, depth: stats.maxDepth, elapsedMs: wallClockMs() - started });
     }
   };
 
@@ -240,7 +241,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     dfs(ctx.root, 0, new Map());
   }
 
-  const durationMs = globalThis.performance.now() - started;
+  const durationMs = wallClockMs() - started;
   const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
   const s = {
     states: stats.states,

@@ -16,6 +16,7 @@
  *   default the first violation stops the others; with `shortest` every shard finishes and
  *   the shortest counterexample is kept.
  */
+import { freshSeed, wallClockMs } from './stopwatch.ts';
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,12 +94,12 @@ export function subShard(outer: Shard | undefined, k: number, n: number): Shard 
 
 /** Random search over worker threads; see the module comment. */
 export async function checkRandomParallel(ref: ModelRef, opts: RandomOptions & ParallelOptions): Promise<CheckReport> {
-  const started = globalThis.performance.now();
+  const started = wallClockMs();
   const model = await loadModel(ref);
   const t = target(model, opts); // bad variant or property names fail here, once
   const n = workerCount(opts.workers);
   const { workers: _w, noMinimize, shard: outer, ...rest } = opts;
-  const seed = opts.seed ?? (Math.floor(Math.random() * 0x100000000) | 0);
+  const seed = opts.seed ?? freshSeed();
   const options = serialisable({ ...rest, seed });
   const reports = await runShards(ref, 'random', options, n, outer, (r) => r.result === 'violated', undefined);
   const merged = mergeReports(reports.done);
@@ -117,12 +118,12 @@ export async function checkRandomParallel(ref: ModelRef, opts: RandomOptions & P
     const counterexample = toTrace(t, ctx, run, { ...trace.found, mode: 'random', shrunkFrom });
     result = { ...merged, result: 'violated', violation: run.violation, counterexample };
   }
-  return { ...result, stats: { ...result.stats, seed, durationMs: globalThis.performance.now() - started } };
+  return { ...result, stats: { ...result.stats, seed, durationMs: wallClockMs() - started } };
 }
 
 /** Exhaustive search over worker threads, one root-branch shard each; see the module comment. */
 export async function checkExhaustiveParallel(ref: ModelRef, opts: ExhaustiveOptions & ParallelOptions): Promise<CheckReport> {
-  const started = globalThis.performance.now();
+  const started = wallClockMs();
   const model = await loadModel(ref);
   target(model, opts);
   const n = workerCount(opts.workers);
@@ -132,7 +133,7 @@ export async function checkExhaustiveParallel(ref: ModelRef, opts: ExhaustiveOpt
   const merged = mergeReports(reports.done);
   // Shards stopped early did not finish: the merged search is not complete.
   const complete = merged.stats.complete === true && reports.done.length === n;
-  return { ...merged, stats: { ...merged.stats, complete, durationMs: globalThis.performance.now() - started } };
+  return { ...merged, stats: { ...merged.stats, complete, durationMs: wallClockMs() - started } };
 }
 
 /**

@@ -4,6 +4,7 @@
  * array and moves indices towards 0 (= the default order), so what is left are the
  * deviations that matter; {@link minimize} then removes steps by action id.
  */
+import { wallClockMs } from './stopwatch.ts';
 import * as fc from 'fast-check';
 import type { Scenario } from '../engine/system.ts';
 import { type Target, type TargetOptions, contextFor, target } from './context.ts';
@@ -108,7 +109,7 @@ export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }
 /** Random search over scenarios and schedules; returns a minimised counterexample on failure. */
 export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): CheckReport {
   const t = target(model, opts);
-  const started = performanceNow();
+  const started = wallClockMs();
   const ctxOf = contextCache(t);
   const reached = new Set<string>();
   let internalError: unknown;
@@ -133,7 +134,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   const seed = opts.seed === undefined ? undefined : shard ? shardSeed(opts.seed, shard) : opts.seed;
   const base = { model: model.name, variant: t.variant, mode: 'random' as const };
   if (numRuns <= 0) {
-    return { ...base, result: 'holds', stats: { runs: 0, steps: 0, durationMs: performanceNow() - started, ...(seed !== undefined ? { seed } : {}) }, coverage: coverageRecord(t, reached) };
+    return { ...base, result: 'holds', stats: { runs: 0, steps: 0, durationMs: wallClockMs() - started, ...(seed !== undefined ? { seed } : {}) }, coverage: coverageRecord(t, reached) };
   }
   const details = fc.check(prop, {
     numRuns,
@@ -144,7 +145,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   // fast-check 4 sets errorInstance for a `false` too; only a thrown error (an engine bug) is rethrown.
   if (details.failed && internalError) throw internalError;
   if (!details.failed || !details.counterexample) {
-    return { ...base, result: 'holds', stats: { runs, steps, durationMs: performanceNow() - started, seed: details.seed }, coverage: coverageRecord(t, reached) };
+    return { ...base, result: 'holds', stats: { runs, steps, durationMs: wallClockMs() - started, seed: details.seed }, coverage: coverageRecord(t, reached) };
   }
   const [sc, choices] = details.counterexample;
   const ctx = { ...ctxOf(sc), scenarioName: fixedScenario?.scenarioName ?? scenarioNameOf(model, sc) };
@@ -157,14 +158,10 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
     result: 'violated',
     violation: run.violation,
     counterexample: trace,
-    stats: { runs: details.numRuns, steps, durationMs: performanceNow() - started, seed: details.seed },
+    stats: { runs: details.numRuns, steps, durationMs: wallClockMs() - started, seed: details.seed },
     coverage: coverageRecord(t, reached),
   };
 }
 
-/** Wall-clock time for statistics only; never reaches the simulation. */
-function performanceNow(): number {
-  return globalThis.performance.now();
-}
 
 export { target };

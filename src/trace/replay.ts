@@ -149,9 +149,11 @@ export function readTraceFile(path: string): TraceFile {
 }
 
 /** Write a trace file (creating its directory); the file appears whole or not at all. */
+let tmpCounter = 0;
+
 export function writeTraceFile(path: string, trace: TraceFile): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.floor(Math.random() * 0x7fffffff).toString(36)}.tmp`;
+  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
   writeFileSync(tmp, formatTrace(trace));
   renameSync(tmp, path);
 }
