@@ -1,0 +1,109 @@
+/** Pieces shared by the CLI commands: scenarios from flags, timelines of traces, the --json shape. */
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { contextFor, target } from '../check/context.ts';
+import { type ModelDef, UsageError } from '../check/model.ts';
+import type { CheckReport } from '../check/random.ts';
+import type { Scenario } from '../engine/system.ts';
+import { kubeList } from '../report/json.ts';
+import { type Timeline, buildTimeline } from '../report/timeline.ts';
+import type { TraceFile } from '../trace/format.ts';
+import { writeTraceFile } from '../trace/replay.ts';
+import type { CliIo } from './io.ts';
+import { checkScenarioKinds, looksLikeFile, readScenarioFile } from './scenario-file.ts';
+
+/** A --scenario argument resolved: a model scenario name, or a scenario read from a file. */
+export interface ScenarioChoice {
+  /** What checkRandom / checkExhaustive take. */
+  readonly scenario: Scenario | string | undefined;
+  /** Shown in reports and written into traces (a file's `name:` or base name). */
+  readonly name?: string;
+  readonly file?: string;
+}
+
+/** Resolve `--scenario NAME|FILE` for a model and variant (kinds in a file are checked against the model). */
+export function scenarioChoice(model: ModelDef<any>, variant: string | undefined, arg: string | undefined, io: CliIo): ScenarioChoice {
+  if (arg === undefined) return { scenario: undefined };
+  if (Object.prototype.hasOwnProperty.call(model.scenarios, arg)) return { scenario: arg, name: arg };
+  if (!looksLikeFile(arg)) {
+    throw new UsageError(`unknown scenario "${arg}" of model ${model.name} (known: ${Object.keys(model.scenarios).join(', ')}; or a .yaml file)`);
+  }
+  const sf = readScenarioFile(arg, io.cwd);
+  const t = target(model, { variant });
+  checkScenarioKinds(sf, t.sim.initialWorld().api.kinds, arg);
+  return { scenario: sf.scenario, name: sf.name, file: arg };
+}
+
+/** The trace with its scenario named after a scenario file. */
+export function namedTrace(trace: TraceFile, choice: ScenarioChoice): TraceFile {
+  if (!choice.file || trace.scenarioName) return trace;
+  return { ...trace, scenarioName: choice.name };
+}
+
+/**
+ * Replay a trace into a timeline on `variant` (default: the recorded one), checking only the
+ * recorded property (as replay does). With another variant pass the steps that variant ran
+ * (from replayTrace) as `steps`.
+ */
+export function timelineOf(model: ModelDef<any>, trace: TraceFile, variant?: string, steps?: readonly string[]): Timeline {
+  const v = trace.violation;
+  const t0 = target(model, { variant: variant ?? trace.variant, engine: trace.engine, ...(v.kind === 'engine' ? {} : { properties: [v.property] }) });
+  const t = v.kind === 'engine' ? { ...t0, properties: t0.properties.filter((p) => p.kind === 'sometimes') } : t0;
+  const ctx = { ...contextFor(t, trace.scenario), scenarioName: trace.scenarioName };
+  return buildTimeline(ctx, { ...trace, variant: t.variant, steps: steps ?? trace.steps });
+}
+
+/** Write a trace file (relative to cwd), as one-line errors. */
+export function saveTrace(io: CliIo, path: string, trace: TraceFile): string {
+  const full = resolve(io.cwd, path);
+  try {
+    writeTraceFile(full, trace);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return path;
+}
+
+/** The one JSON object `check --json` and `explore --json` print. */
+export function reportJson(
+  report: CheckReport,
+  extra: { scenario?: string; properties: readonly string[]; timeline?: Timeline; traceFile?: string },
+): Record<string, unknown> {
+  const { runs, steps, states, durationMs, ...rest } = report.stats;
+  const violated = report.result === 'violated';
+  return {
+    model: report.model,
+    variant: report.variant,
+    mode: report.mode,
+    scenario: extra.scenario ?? null,
+    result: report.result,
+    property: report.violation?.property ?? null,
+    properties: extra.properties,
+    violation: report.violation ?? null,
+    stats: { runs: runs ?? null, steps, states: states ?? null, durationMs, ...rest },
+    coverage: report.coverage,
+    ...(violated
+      ? {
+          counterexample: report.counterexample ?? null,
+          finalState: extra.timeline ? kubeList(extra.timeline.final.api.objects) : null,
+          traceFile: extra.traceFile ?? null,
+        }
+      : {}),
+  };
+}
+
+/** The kuberace version from package.json. */
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Names of the properties a check looks at (all safety properties of the model, or the given ones). */
+export function checkedProperties(model: ModelDef<any>, names: readonly string[]): string[] {
+  const safety = model.properties.filter((p) => p.kind !== 'sometimes').map((p) => p.name);
+  return names.length ? safety.filter((n) => names.includes(n)).concat(names.filter((n) => !safety.includes(n))) : safety;
+}
