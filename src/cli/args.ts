@@ -22,7 +22,7 @@ export function parseFlags(command: string, args: readonly string[], options: Op
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals[maxPositionals];
-    throw new UsageError(`kuberace ${command}: unexpected argument "${extra}" (see kuberace help ${command})`);
+    throw new UsageError(`${command}: unexpected argument "${extra}" (see kuberace help ${command})`);
   }
   return parsed;
 }
@@ -36,14 +36,15 @@ function flagError(command: string, e: NodeJS.ErrnoException, options: OptionSpe
         .filter((k) => k !== 'help')
         .map((k) => `--${k}`)
         .join(', ');
-      return `kuberace ${command}: unknown option "${quoted ?? msg}" (known: ${known})`;
+      return `${command}: unknown option "${quoted ?? msg}" (known: ${known})`;
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (/argument missing/.test(msg)) return `kuberace ${command}: option "${quoted ?? '?'}" needs a value`;
-      if (/does not take an argument/.test(msg)) return `kuberace ${command}: option "${quoted ?? '?'}" does not take a value`;
-      return `kuberace ${command}: ${msg}`;
+      if (/argument missing/.test(msg)) return `${command}: option "${quoted ?? '?'}" needs a value`;
+      if (/ambiguous/.test(msg)) return `${command}: option "${quoted ?? '?'}" needs a value (for a value starting with "-" write ${quoted ?? '--option'}=VALUE)`;
+      if (/does not take an argument/.test(msg)) return `${command}: option "${quoted ?? '?'}" does not take a value`;
+      return `${command}: ${msg}`;
     default:
-      return `kuberace ${command}: ${msg}`;
+      return `${command}: ${msg}`;
   }
 }
 

@@ -9,7 +9,7 @@ export { models };
 
 export function modelOf(name: string | undefined, command: string): ModelDef<any> {
   const known = Object.keys(models);
-  if (name === undefined) throw new UsageError(`kuberace ${command}: missing <model> (known: ${known.join(', ')})`);
+  if (name === undefined) throw new UsageError(`${command}: missing <model> (known: ${known.join(', ')})`);
   if (!Object.prototype.hasOwnProperty.call(models, name)) throw new UsageError(`unknown model "${name}" (known: ${known.join(', ')})`);
   return models[name];
 }

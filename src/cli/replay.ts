@@ -7,6 +7,7 @@ import { renderJson } from '../report/json.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
 import { renderYaml } from '../report/yaml.ts';
+import { TraceFormatError } from '../trace/format.ts';
 import { type ReplayResult, describeReplay, readTraceFile, replayTrace } from '../trace/replay.ts';
 import { type OptionSpec, oneOf, parseFlags, str } from './args.ts';
 import { timelineOf } from './common.ts';
@@ -41,9 +42,17 @@ function replayData(r: ReplayResult): Record<string, unknown> {
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
   const p = parseFlags('replay', args, REPLAY_OPTIONS, 1);
   const file = p.positionals[0];
-  if (file === undefined) throw new UsageError('kuberace replay: missing <trace.json>');
+  if (file === undefined) throw new UsageError('replay: missing <trace.json>');
   const format: Format = oneOf(p, 'format', FORMATS) ?? 'text';
-  const trace = readTraceFile(resolve(io.cwd, file));
+  const full = resolve(io.cwd, file);
+  let trace;
+  try {
+    trace = readTraceFile(full);
+  } catch (e) {
+    // Name the file as the user wrote it.
+    if (e instanceof TraceFormatError) throw new TraceFormatError(e.message.split(full).join(file));
+    throw e;
+  }
   const variant = str(p, 'variant');
   const result = replayTrace(trace, models, variant !== undefined ? { variant } : {});
   const model = modelOf(trace.model, 'replay');

@@ -196,7 +196,7 @@ export function scenarioFromDocuments(docs: readonly unknown[], file: string): S
 export function parseScenarioText(text: string, file: string): ScenarioFile {
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { prettyErrors: true }) as Document.Parsed[];
   } catch (e) {
     throw new UsageError(`${file}: invalid YAML: ${(e as Error).message}`.replace(/\s*[\r\n]+\s*/g, ' '));
   }
@@ -205,14 +205,15 @@ export function parseScenarioText(text: string, file: string): ScenarioFile {
     const err = d.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
-      throw new UsageError(`${file}: invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`);
+      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new UsageError(`${file}: invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${msg}`);
     }
   }
   const data = docs.map((d) => {
     try {
       return d.toJS({ maxAliasCount: 100 }) as unknown;
     } catch (e) {
-      throw new UsageError(`${file}: ${(e as Error).message}`.replace(/\s*[\r\n]+\s*/g, ' '));
+      throw new UsageError(`${file}: invalid YAML: ${(e as Error).message}`.replace(/\s*[\r\n]+\s*/g, ' '));
     }
   });
   return scenarioFromDocuments(data, file);

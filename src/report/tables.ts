@@ -38,7 +38,7 @@ export function pathColumn(header: string, path: string): Column {
   return { header, value: (o) => pathValue(o, path) };
 }
 
-/** kubectl's short duration: `0s`, `45s`, `6m30s`, `2h5m`, `3d4h`. */
+/** kubectl's human duration (k8s.io/apimachinery duration.HumanDuration): `45s`, `6m30s`, `125m`, `2h5m`, `20h`, `3d4h`, `30d`. */
 export function shortDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 120) return `${s}s`;
@@ -46,9 +46,12 @@ export function shortDuration(ms: number): string {
   if (m < 10) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
   if (m < 180) return `${m}m`;
   const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  if (h < 8) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  if (h < 48) return `${h}h`;
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+  if (h < 192) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+  if (d < 730) return `${d}d`;
+  return `${Math.floor(d / 365)}y`;
 }
 
 /** Age of a timestamp at the table's clock. */
