@@ -377,12 +377,17 @@ export const isInvalid: typeof apiErrors.isInvalid = apiErrors.isInvalid;
 export const isForbidden: typeof apiErrors.isForbidden = apiErrors.isForbidden;
 
 /**
- * 400 BadRequest: a malformed body, patch, selector or argument.
+ * 400 BadRequest: a malformed body, patch, selector or argument — a bug in the handler rather
+ * than a race.
  *
  * @example
  * ```ts
- * expect(() => server.create({ kind: 'ConfigMap' })).toThrow(expect.objectContaining({ reason: 'BadRequest' }));
- * if (isBadRequest(e)) throw e; // a bug in the handler, not a race
+ * try {
+ *   yield* ctx.client.patch('Backup', ns, name, { metadata: { finalizers: 'oops' } });
+ * } catch (e) {
+ *   if (isBadRequest(e)) yield* ctx.log(`bad patch: ${e.message}`);
+ *   throw e;
+ * }
  * ```
  */
 export const isBadRequest: typeof apiErrors.isBadRequest = apiErrors.isBadRequest;
@@ -585,11 +590,13 @@ export type ExternalError = system.ExternalError;
 export type AdmissionHook = system.AdmissionHook;
 
 /**
- * A request as an admission webhook sees it: verb, kind, name, old and new object, actor.
+ * A request as an admission webhook sees it: verb, kind, name, old and new object, actor (a
+ * controller name or a scenario's user actor).
  *
  * @example
  * ```ts
- * const log: AdmissionHook = (req: AdmissionRequest) => (req.actor === 'admin' ? undefined : undefined);
+ * const onlyAdminDeletes: AdmissionHook = (req: AdmissionRequest) =>
+ *   req.verb === 'delete' && req.kind === 'Backup' && req.actor !== 'admin' ? 'only admin may delete backups' : undefined;
  * ```
  */
 export type AdmissionRequest = system.AdmissionRequest;
@@ -885,7 +892,10 @@ export const always: typeof property.always = property.always;
  * @example
  * ```ts
  * export const noOrphanSnapshot = atStable('no-orphan-snapshot', (v) => {
- *   const orphans = Object.keys(v.external<Snapshots>('snapshots')).filter((id) => !v.get('Backup', ...id.split('/') as [string, string]));
+ *   const orphans = Object.keys(v.external<Snapshots>('snapshots')).filter((id) => {
+ *     const [namespace, name] = id.split('/');
+ *     return !v.get('Backup', namespace, name);
+ *   });
  *   return orphans.length === 0 || `snapshot ${orphans.join(', ')} outlives its Backup`;
  * });
  * ```
