@@ -60,6 +60,8 @@ type Parsed =
 
 const HANDLER = /^([^/:\s]+)\/([^:]+): (\S+?\(.*\)) (.+?)( !fail)?$/;
 const DELIVER = /^deliver (.+) -> (\S+)$/;
+/** Start-up and periodic tasks: `ctrl/task: name begin`. */
+const TASK = /^([^/:\s]+)\/([^:]+): (\S+) begin$/;
 const API_EFFECT = /^(GET|LIST|CREATE|UPDATE|UPDATE-STATUS|PATCH|PATCH-STATUS|DELETE) /;
 const CALL = /^CALL ([^.(\s]+)\.(.+)$/;
 
@@ -68,6 +70,8 @@ function parse(s: TimelineStep): Parsed {
   if (h && (s.actor === h[1] || s.actor === 'fault')) {
     return { type: 'handler', controller: h[1], queue: h[2], call: h[3], effect: h[4], fail: !!h[5] };
   }
+  const t = TASK.exec(s.id);
+  if (t && s.actor === t[1]) return { type: 'handler', controller: t[1], queue: t[2], call: t[3], effect: 'begin', fail: false };
   const d = DELIVER.exec(s.id);
   if (d && d[2] === s.actor) return { type: 'deliver', controller: d[2], text: d[1] };
   if (s.actor === 'clock' || s.actor === 'fault') return { type: 'global', text: s.id };

@@ -86,6 +86,15 @@ describe('check', () => {
     expect(rep.stdout).toMatch(/reproduced: ip-outlives-pod-and-subnet/);
   });
 
+  it('--workers splits the runs over worker threads; --shard runs a share', async () => {
+    const r = await run(['check', 'kube-ovn', ...SMALL, '--workers', '2', '--json', '--out', 'w.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: 'violated', property: 'ip-outlives-pod-and-subnet', stats: { seed: 1 } });
+    const s = await run(['check', 'kube-ovn', '--variant', 'fix2', '--property', 'ip-outlives-pod-and-subnet', '--scenario', 'single-network', '--runs', '10', '--seed', '1', '--shard', '2/3', '--json'], { cwd: dir });
+    expect(s.code, s.stderr).toBe(0);
+    expect(JSON.parse(s.stdout).stats).toMatchObject({ runs: 3, seed: 2 });
+  });
+
   it('colours on a terminal, none with NO_COLOR; progress only when stderr is a terminal', async () => {
     const tty = await run(['check', 'kube-ovn', ...SMALL, '--out', 'c.json'], { cwd: dir, stdoutIsTTY: true, stderrIsTTY: true });
     expect(tty.stdout).toMatch(/\u001b\[31m/);

@@ -52,6 +52,28 @@ describe('Mermaid sequence diagram', () => {
     expect(src).toMatch(/actor P\d+ as end\n/);
   });
 
+  it('start-up and periodic tasks are their own participants; faults and the clock span the diagram', () => {
+    const base = hostileTimeline();
+    const mk = (n: number, id: string, actor: string, notes: string[] = []) => ({ step: n, id, actor, notes, changed: [], objects: {}, externals: {}, clock: 0 });
+    const src = renderMermaid({
+      ...base,
+      steps: [
+        mk(1, 'ctl/start: InitIPAM begin', 'ctl'),
+        mk(2, 'ctl/start: InitIPAM() LIST IP', 'ctl', ['LIST IP -> ok (0 items)']),
+        mk(3, 'fault: restart ctl', 'fault', ['ctl crashed']),
+        mk(4, 'ctl/q: h(k) PATCH Pod/a/b !fail', 'fault', ['injected fault: 500']),
+        mk(5, 'kubelet: delete Pod/a/b', 'kubelet', ['deleted (rv 3)']),
+      ],
+    });
+    expectWellFormed(src);
+    expect(src).toMatch(/participant (P\d+) as start\n/);
+    expect(src).toMatch(/Note over P\d+: 1\. InitIPAM begins/);
+    expect(src).toMatch(/P\d+->>P\d+: 2\. LIST IP\n {2}P\d+-->>P\d+: ok \(0 items\)/);
+    expect(src).toMatch(/Note over P0,P\d+: 3\. fault: restart ctl\n {2}Note over P0,P\d+: ctl crashed/);
+    expect(src).toMatch(/->>P\d+: 4\. PATCH Pod\/a\/b \(injected failure\)/);
+    expect(src).toMatch(/actor P0 as kubelet/);
+  });
+
   it('escapes for labels and text', () => {
     expect(mermaidText('a:b,c;d#e<f>g"h&i\nj')).toBe('a:b,c#59;d#35;e#lt;f#gt;g#quot;h#amp;i j');
     expect(mermaidText('a:b,c', true)).toBe('a#58;b#44;c');
