@@ -17,32 +17,40 @@
  * - `ignore-time` (stability): as time-abstract but without even the order: two worlds that
  *   differ only there are the same stable state.
  *
- * Every world value is immutable, so each object's hash (and the RV/uid values inside it, in
- * traversal order) is computed once and cached by identity; a world fingerprint then costs
- * about one hash mix per changed object. The result has 53 bits; like TLC's 64-bit
- * fingerprints, a collision could in principle hide a state, with probability ~n²/2^54.
+ * Every world value is immutable, so hashes are cached by identity; a world fingerprint then
+ * costs about one hash mix per changed object. The engine's own structures (controllers,
+ * informers, queues, in-flight handlers) are hashed field by field in a fixed order with no
+ * intermediate view objects, and only values worth it are cached (a WeakMap insertion costs
+ * more than re-hashing a small leaf). RV/uid values are collected as a tree of references
+ * (never copied up the tree) and renamed once per fingerprint. The result has 53 bits; like
+ * TLC's 64-bit fingerprints, a collision could in principle hide a state, with probability ~n²/2^54.
  */
 import type { QueueState } from './workqueue.ts';
-import type { ControllerState, Inflight, InformerState, World } from './world.ts';
+import type { ControllerState, Inflight, InformerState, PendingEvent, World } from './world.ts';
 
 export type FingerprintMode = 'exact' | 'time-abstract' | 'ignore-time';
+
+/** RV (`R…`) and uid (`U…`) values inside a value, in canonical traversal order, as a tree. */
+type IdTree = readonly (string | IdTree)[];
 
 interface Canon {
   readonly a: number;
   readonly b: number;
-  /** RV (`R…`) and uid (`U…`) values inside, in canonical traversal order. */
-  readonly ids: readonly string[];
+  readonly ids: IdTree;
+  /** Rough size of the hashed subtree (capped), to decide whether caching pays. */
+  readonly n: number;
 }
 
-const NO_IDS: readonly string[] = [];
+const NO_IDS: IdTree = [];
+/** Values with fewer nodes than this are re-hashed instead of cached. */
+const CACHE_MIN_NODES = 6;
+const SIZE_CAP = 1 << 20;
+
 const cache = new WeakMap<object, Canon>();
-const informerCache = new WeakMap<InformerState, unknown>();
-const inflightCache = new WeakMap<Inflight, unknown>();
-const controllerCache: Record<FingerprintMode, WeakMap<ControllerState, unknown>> = {
-  exact: new WeakMap(),
-  'time-abstract': new WeakMap(),
-  'ignore-time': new WeakMap(),
-};
+const informerCache = new WeakMap<InformerState, Canon>();
+const inflightCache = new WeakMap<Inflight, Canon>();
+const queueAbstractCache = new WeakMap<QueueState, Canon>();
+const controllerCache = { exact: new WeakMap<ControllerState, Canon>(), abstract: new WeakMap<ControllerState, Canon>() };
 const stringCache = new Map<string, Canon>();
 
 function hashString(str: string): Canon {
@@ -55,16 +63,30 @@ function hashString(str: string): Canon {
     a = Math.imul(a ^ ch, 2654435761);
     b = Math.imul(b ^ ch, 1597334677);
   }
-  const c: Canon = { a: a >>> 0, b: b >>> 0, ids: NO_IDS };
+  const c: Canon = { a: a >>> 0, b: b >>> 0, ids: NO_IDS, n: 1 };
   if (str.length <= 64 && stringCache.size < 100_000) stringCache.set(str, c);
   return c;
 }
+
+// Frequently used tags, hashed once.
+const T_TRUE = hashString('t');
+const T_FALSE = hashString('f');
+const T_UNDEF = hashString('u');
+const T_NULL = hashString('null');
+const T_FN = hashString('fn');
+const T_SYM = hashString('sym');
+const T_OK = hashString('ok');
+const T_THROWN = hashString('thrown');
+const T_INITIAL = hashString('initial');
+const T_TOMBSTONE = hashString('tombstone');
+const T_NONE = hashString('-');
 
 /** Incremental two-lane mixer. */
 class Mixer {
   a: number;
   b: number;
-  ids: string[] | undefined;
+  n = 1;
+  ids: (string | IdTree)[] | undefined;
   constructor(tag: number) {
     this.a = 0x9e3779b9 ^ tag;
     this.b = 0x85ebca6b ^ tag;
@@ -74,19 +96,56 @@ class Mixer {
     this.a = (this.a << 13) | (this.a >>> 19);
     this.b = Math.imul((this.b ^ c.b) >>> 0, 1597334677);
     this.b = (this.b << 17) | (this.b >>> 15);
-    if (c.ids.length) {
-      const ids = (this.ids ??= []);
-      for (const id of c.ids) ids.push(id);
-    }
+    this.n += c.n;
+    if (c.ids.length) (this.ids ??= []).push(c.ids);
+  }
+  mixNumber(x: number): void {
+    this.a = Math.imul((this.a ^ x) >>> 0, 2654435761);
+    this.a = (this.a << 13) | (this.a >>> 19);
+    this.b = Math.imul((this.b ^ (x * 31 + 7)) >>> 0, 1597334677);
+    this.b = (this.b << 17) | (this.b >>> 15);
   }
   id(tag: string, value: string): void {
     this.mix(hashString(tag));
     (this.ids ??= []).push(tag + value);
   }
   done(): Canon {
-    return { a: this.a >>> 0, b: this.b >>> 0, ids: this.ids ?? NO_IDS };
+    return { a: this.a >>> 0, b: this.b >>> 0, ids: this.ids ?? NO_IDS, n: this.n > SIZE_CAP ? SIZE_CAP : this.n };
   }
 }
+
+// --- sorted keys ------------------------------------------------------------------------------
+
+/** Sorted key orders of small records, by shape (the keys in insertion order). */
+const shapes = new Map<string, Array<{ readonly keys: readonly string[]; readonly sorted: readonly string[] }>>();
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
+}
+
+function sortedKeys(rec: object): readonly string[] {
+  const keys = Object.keys(rec);
+  if (keys.length < 2 || isSorted(keys)) return keys;
+  if (keys.length > 16) return keys.sort();
+  // Records of one shape (same keys, same order) recur: look the sorted order up.
+  const first = keys[0];
+  let list = shapes.get(first);
+  if (list) {
+    outer: for (const s of list) {
+      if (s.keys.length !== keys.length) continue;
+      for (let i = 1; i < keys.length; i++) if (s.keys[i] !== keys[i]) continue outer;
+      return s.sorted;
+    }
+  } else if (shapes.size < 10_000) {
+    shapes.set(first, (list = []));
+  }
+  const sorted = [...keys].sort();
+  if (list && list.length < 64) list.push({ keys, sorted });
+  return sorted;
+}
+
+// --- generic values ---------------------------------------------------------------------------
 
 function canon(value: unknown): Canon {
   switch (typeof value) {
@@ -95,25 +154,25 @@ function canon(value: unknown): Canon {
     case 'number':
       return hashString(`n${value}`);
     case 'boolean':
-      return hashString(value ? 't' : 'f');
+      return value ? T_TRUE : T_FALSE;
     case 'undefined':
-      return hashString('u');
+      return T_UNDEF;
     case 'function':
-      return hashString('fn');
+      return T_FN;
     case 'bigint':
       return hashString(`b${value}`);
     case 'symbol':
-      return hashString('sym');
+      return T_SYM;
   }
-  if (value === null) return hashString('null');
+  if (value === null) return T_NULL;
   const obj = value as object;
   const hit = cache.get(obj);
   if (hit) return hit;
   let out: Canon;
   if (Array.isArray(obj)) {
     const m = new Mixer(1);
-    for (const v of obj) m.mix(canon(v));
-    m.mix(hashString(`#${obj.length}`));
+    for (let i = 0; i < obj.length; i++) m.mix(canon(obj[i]));
+    m.mixNumber(obj.length);
     out = m.done();
   } else if (obj instanceof Error) {
     const e = obj as Error & { code?: unknown; reason?: unknown };
@@ -121,7 +180,9 @@ function canon(value: unknown): Canon {
   } else {
     const rec = obj as Record<string, unknown>;
     const m = new Mixer(2);
-    for (const k of Object.keys(rec).sort()) {
+    const keys = sortedKeys(rec);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       const v = rec[k];
       if (v === undefined) continue;
       m.mix(hashString(k));
@@ -131,68 +192,110 @@ function canon(value: unknown): Canon {
     out = m.done();
   }
   // World values are immutable by construction, so identity is a safe cache key.
-  cache.set(obj, out);
+  if (out.n >= CACHE_MIN_NODES) cache.set(obj, out);
   return out;
 }
 
-function informerView(inf: InformerState): unknown {
-  let view = informerCache.get(inf);
-  if (!view) {
-    // A stable sort by key keeps each object's own event order (W2).
-    const pending = [...inf.pending].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-    view = { cache: inf.cache, pending, unsynced: inf.unsynced };
-    informerCache.set(inf, view);
+// --- engine structures ------------------------------------------------------------------------
+
+function compareKeys(x: PendingEvent, y: PendingEvent): number {
+  return x.key < y.key ? -1 : x.key > y.key ? 1 : 0;
+}
+
+function informerCanon(inf: InformerState): Canon {
+  let c = informerCache.get(inf);
+  if (c) return c;
+  const m = new Mixer(10);
+  m.mix(canon(inf.cache));
+  // A stable sort by key keeps each object's own event order (W2).
+  let pending = inf.pending;
+  for (let i = 1; i < pending.length; i++) {
+    if (pending[i - 1].key > pending[i].key) {
+      pending = [...pending].sort(compareKeys);
+      break;
+    }
   }
-  return view;
-}
-
-const queueCache = new WeakMap<QueueState, unknown>();
-
-function queueView(q: QueueState, mode: FingerprintMode): unknown {
-  if (mode === 'exact') return q;
-  let view = queueCache.get(q);
-  if (!view) {
-    view = { queue: q.queue, dirty: q.dirty, processing: q.processing, delayed: q.delayed.map((d) => d.item).sort() };
-    queueCache.set(q, view);
+  for (let i = 0; i < pending.length; i++) {
+    const ev = pending[i];
+    m.mix(hashString(ev.type));
+    m.mix(hashString(ev.key));
+    m.mix(canon(ev.object));
+    m.mix(ev.initial ? T_INITIAL : T_NONE);
+    m.mix(ev.tombstone ? T_TOMBSTONE : T_NONE);
   }
-  return view;
+  m.mixNumber(pending.length);
+  m.mixNumber(inf.unsynced);
+  c = m.done();
+  informerCache.set(inf, c);
+  return c;
 }
 
-function inflightView(f: Inflight): unknown {
-  let view = inflightCache.get(f);
-  if (!view) {
-    const results: unknown[] = [];
-    for (let r = f.results; r; r = r.tail) results.push(r.head.ok ? r.head.value : { thrown: r.head.error });
-    view = { id: f.id, pending: f.pending, results };
-    inflightCache.set(f, view);
+function queueCanon(q: QueueState, exact: boolean): Canon {
+  if (exact) return canon(q);
+  let c = queueAbstractCache.get(q);
+  if (c) return c;
+  const m = new Mixer(11);
+  m.mix(canon(q.queue));
+  m.mix(canon(q.dirty));
+  m.mix(canon(q.processing));
+  const delayed = q.delayed.map((d) => d.item).sort();
+  for (const item of delayed) m.mix(hashString(item));
+  m.mixNumber(delayed.length);
+  c = m.done();
+  queueAbstractCache.set(q, c);
+  return c;
+}
+
+function inflightCanon(f: Inflight): Canon {
+  let c = inflightCache.get(f);
+  if (c) return c;
+  const m = new Mixer(12);
+  m.mix(hashString(f.id));
+  m.mix(canon(f.pending));
+  let n = 0;
+  for (let r = f.results; r; r = r.tail) {
+    const h = r.head;
+    if (h.ok) {
+      m.mix(T_OK);
+      m.mix(canon(h.value));
+    } else {
+      m.mix(T_THROWN);
+      m.mix(canon(h.error));
+    }
+    n++;
   }
-  return view;
+  m.mixNumber(n);
+  c = m.done();
+  inflightCache.set(f, c);
+  return c;
 }
 
-function controllerView(c: ControllerState, mode: FingerprintMode): unknown {
-  const cached = controllerCache[mode].get(c);
-  if (cached) return cached;
-  const view = buildControllerView(c, mode);
-  controllerCache[mode].set(c, view);
-  return view;
-}
-
-function buildControllerView(c: ControllerState, mode: FingerprintMode): unknown {
-  const informers: Record<string, unknown> = {};
-  for (const k of Object.keys(c.informers)) informers[k] = informerView(c.informers[k]);
-  const queues: Record<string, unknown> = {};
-  for (const q of Object.keys(c.queues)) queues[q] = queueView(c.queues[q], mode);
-  const inflight: Record<string, unknown> = {};
-  for (const id of Object.keys(c.inflight)) inflight[id] = inflightView(c.inflight[id]);
-  return {
-    informers,
-    queues,
-    memory: c.memory,
-    locks: c.locks,
-    inflight,
-    started: c.started,
-    timers: mode === 'exact' ? c.timers : Object.keys(c.timers).sort(),
-  };
+function controllerCanon(c: ControllerState, exact: boolean): Canon {
+  const store = exact ? controllerCache.exact : controllerCache.abstract;
+  let out = store.get(c);
+  if (out) return out;
+  const m = new Mixer(13);
+  // Informer and queue names are fixed by the controller definition (same insertion order in every world).
+  for (const k in c.informers) {
+    m.mix(hashString(k));
+    m.mix(informerCanon(c.informers[k]));
+  }
+  for (const k in c.queues) {
+    m.mix(hashString(k));
+    m.mix(queueCanon(c.queues[k], exact));
+  }
+  m.mix(canon(c.memory));
+  m.mix(canon(c.locks));
+  // In-flight handlers come and go in any order: sort by id.
+  const ids = sortedKeys(c.inflight);
+  for (const id of ids) m.mix(inflightCanon(c.inflight[id]));
+  m.mixNumber(ids.length);
+  m.mix(c.started ? T_TRUE : T_FALSE);
+  if (exact) m.mix(canon(c.timers));
+  else for (const t of sortedKeys(c.timers)) m.mix(hashString(t));
+  out = m.done();
+  store.set(c, out);
+  return out;
 }
 
 /** Pending timers (delayed queue items, periodic tasks) in firing order; ties share a rank. */
@@ -207,15 +310,41 @@ function timerOrder(world: World): string[] {
   return timers.map(([at, label], i) => `${i > 0 && at !== timers[i - 1][0] ? ++rank : rank}:${label}`);
 }
 
+// --- renaming ---------------------------------------------------------------------------------
+
+const renamed: Canon[] = [];
+function renamedId(kind: string, n: number): Canon {
+  const slot = kind === 'U' ? 2 * n + 1 : 2 * n;
+  return (renamed[slot] ??= hashString(`${kind}${n}`));
+}
+
 /** Rename RV and uid values by first appearance and fold them into the hash. */
 function finish(c: Canon): number {
   const m = new Mixer(3);
-  m.mix({ a: c.a, b: c.b, ids: NO_IDS });
+  m.mix({ a: c.a, b: c.b, ids: NO_IDS, n: 1 });
   const seen = new Map<string, number>();
-  for (const id of c.ids) {
-    let n = seen.get(id);
-    if (n === undefined) seen.set(id, (n = seen.size));
-    m.mix(hashString(`${id[0]}${n}`));
+  // Depth-first, left to right over the id tree.
+  const stack: Array<{ t: IdTree; i: number }> = [];
+  let t: IdTree = c.ids;
+  let i = 0;
+  for (;;) {
+    if (i < t.length) {
+      const x = t[i++];
+      if (typeof x === 'string') {
+        let n = seen.get(x);
+        if (n === undefined) seen.set(x, (n = seen.size));
+        m.mix(renamedId(x[0], n));
+      } else {
+        stack.push({ t, i });
+        t = x;
+        i = 0;
+      }
+    } else {
+      const top = stack.pop();
+      if (!top) break;
+      t = top.t;
+      i = top.i;
+    }
   }
   let a = m.a >>> 0;
   let b = m.b >>> 0;
@@ -227,20 +356,26 @@ function finish(c: Canon): number {
 /** 53-bit fingerprint of a world (`true` = `ignore-time`, for stability checks). */
 export function fingerprint(world: World, modeOrIgnoreTime: FingerprintMode | boolean = 'exact'): number {
   const mode: FingerprintMode = modeOrIgnoreTime === true ? 'ignore-time' : modeOrIgnoreTime === false ? 'exact' : modeOrIgnoreTime;
-  const controllers: Record<string, unknown> = {};
-  for (const name of Object.keys(world.controllers)) controllers[name] = controllerView(world.controllers[name], mode);
-  const view = {
-    clock: mode === 'exact' ? world.clock : 0,
-    timerOrder: mode === 'time-abstract' ? timerOrder(world) : undefined,
-    rng: world.rng,
-    objects: world.api.objects,
-    controllers,
-    externals: world.externals,
-    users: world.users,
-    faults: world.faults,
-    failure: world.failure,
-  };
-  return finish(canon(view));
+  const exact = mode === 'exact';
+  const m = new Mixer(4);
+  m.mix(exact ? canon(world.clock) : T_NONE);
+  if (mode === 'time-abstract') {
+    const order = timerOrder(world);
+    for (const t of order) m.mix(hashString(t));
+    m.mixNumber(order.length);
+  }
+  m.mix(canon(world.rng));
+  m.mix(canon(world.api.objects));
+  // Controller names are fixed by the system definition (same insertion order in every world).
+  for (const name in world.controllers) {
+    m.mix(hashString(name));
+    m.mix(controllerCanon(world.controllers[name], exact));
+  }
+  m.mix(canon(world.externals));
+  m.mix(canon(world.users));
+  m.mix(canon(world.faults));
+  m.mix(canon(world.failure));
+  return finish(m.done());
 }
 
 /** A canonical key for a world (hex fingerprint): equal for worlds equal up to RV/uid renaming. */
