@@ -166,7 +166,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
     ...(bool(p, 'no-por') ? { por: false } : {}),
     ...(clock ? { clock } : {}),
     ...(shard ? { shard } : {}),
-    onProgress: (x: { states: number; depth: number }) => progress.update(`explore ${model.name}: ${progress.rate(x.states, 'states', budget)}, depth ${x.depth}`),
+    onProgress: (x: { states: number; depth: number }) => progress.update(`explore ${model.name}: ${progress.rate(x.states, 'states', budget, true)}, depth ${x.depth}`),
   };
   progress.update(`explore ${model.name}: starting…`, true);
   let report: CheckReport;

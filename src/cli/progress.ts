@@ -57,12 +57,12 @@ export class ProgressLine {
     this.io.stderr(`\r\u001b[K${text}`);
   }
 
-  /** Rate and ETA text for `done` of `total` units. */
-  rate(done: number, unit: string, total?: number): string {
+  /** Rate and ETA text for `done` of `total` units (`bound`: total is a budget, so the ETA is an upper bound). */
+  rate(done: number, unit: string, total?: number, bound = false): string {
     const secs = Math.max(this.elapsed() / 1000, 1e-3);
     const perSec = done / secs;
     let eta = '';
-    if (total !== undefined && total > done && perSec > 0) eta = `, ETA ${formatDuration(((total - done) / perSec) * 1000)}`;
+    if (total !== undefined && total > done && perSec > 0) eta = `, ETA ${bound ? '≤ ' : ''}${formatDuration(((total - done) / perSec) * 1000)}`;
     return `${formatCount(done)}${total !== undefined ? `/${formatCount(total)}` : ''} ${unit} (${formatCount(Math.round(perSec))} ${unit}/s${eta})`;
   }
 
