@@ -91,13 +91,28 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-/** Mutable scratch for one step: the world being built plus the footprint and notes. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Mutable scratch for one step: the world being built plus the footprint and notes. The
+ * world and its controllers record are copied once, on the first change, and then updated in
+ * place: both copies are private to the step until it returns, so nobody can observe it.
+ */
 class StepTxn {
-  world: World;
+  private readonly base: World;
+  private draft: Mutable<World> | undefined;
+  private controllers: Record<string, ControllerState> | undefined;
   readonly fp: Footprint = emptyFootprint();
   readonly notes: string[] = [];
   constructor(world: World) {
-    this.world = world;
+    this.base = world;
+  }
+  get world(): World {
+    return this.draft ?? this.base;
+  }
+  /** Replace one field of the world being built. */
+  set<K extends keyof World>(key: K, value: World[K]): void {
+    (this.draft ??= { ...this.base })[key] = value;
   }
   read(r: string): void {
     this.fp.reads.push(r);
@@ -106,16 +121,18 @@ class StepTxn {
     this.fp.writes.push(r);
   }
   controller(name: string): ControllerState {
-    return this.world.controllers[name];
+    return (this.draft ?? this.base).controllers[name];
   }
   setController(name: string, state: ControllerState): void {
-    this.world = { ...this.world, controllers: { ...this.world.controllers, [name]: state } };
+    const w = (this.draft ??= { ...this.base });
+    if (this.controllers === undefined) w.controllers = this.controllers = { ...w.controllers };
+    this.controllers[name] = state;
   }
   updateController(name: string, f: (c: ControllerState) => ControllerState): void {
     this.setController(name, f(this.controller(name)));
   }
   fail(failure: Failure): void {
-    if (!this.world.failure) this.world = { ...this.world, failure };
+    if (!this.world.failure) this.set('failure', failure);
   }
 }
 
@@ -125,6 +142,9 @@ export class Simulator {
   private readonly controllerDefs: ReadonlyMap<string, ControllerDef<any>>;
   private readonly externalDefs: ReadonlyMap<string, ExternalSystemDef<any>>;
   private readonly generators = new WeakMap<Inflight, Gen>();
+  private readonly resumeIds = new WeakMap<Inflight, string>();
+  private readonly systemActionCache = new WeakMap<ApiState, readonly Action[]>();
+  private readonly userOpCache = new WeakMap<readonly UserOp[], ReadonlyArray<readonly [actor: string, ops: readonly UserOp[], ids: readonly string[]]>>();
   private readonly maxLocal: number;
   private readonly maxSteps: number;
 
@@ -189,12 +209,22 @@ export class Simulator {
     if (world.failure) return [];
     const out: Action[] = [];
     for (const def of this.system.controllers) this.controllerActions(world, def, out);
-    for (const a of this.systemActions(world.api)) out.push({ kind: 'system', id: a.id, actor: a.actor, action: a });
+    for (const a of this.systemActionsOf(world.api)) out.push(a);
     this.userActions(world, scenario, out, out.length === 0);
     this.faultActions(world, out);
     const next = this.nextTimer(world);
     if (next !== undefined) out.push({ kind: 'clock', id: `clock: advance to ${formatTime(next)}`, actor: 'clock', to: next });
     return out;
+  }
+
+  /** System actor steps as actions; a pure function of the API state, so cached per state. */
+  private systemActionsOf(api: ApiState): readonly Action[] {
+    let actions = this.systemActionCache.get(api);
+    if (!actions) {
+      actions = this.systemActions(api).map((a): Action => ({ kind: 'system', id: a.id, actor: a.actor, action: a }));
+      this.systemActionCache.set(api, actions);
+    }
+    return actions;
   }
 
   private systemActions(api: ApiState): SystemAction[] {
@@ -210,18 +240,21 @@ export class Simulator {
     const c = world.controllers[def.name];
     const ctrl = def.name;
     // Informer deliveries: the oldest pending event of each object (per-object order, W2).
-    for (const [kind, inf] of Object.entries(c.informers)) {
-      if (inf.pending.length === 0) continue;
-      const seen = new Set<string>();
-      inf.pending.forEach((ev, index) => {
-        if (seen.has(ev.key)) return;
-        seen.add(ev.key);
+    let synced = true;
+    for (const kind in c.informers) {
+      const inf = c.informers[kind];
+      if (inf.unsynced !== 0) synced = false;
+      const pending = inf.pending;
+      next: for (let index = 0; index < pending.length; index++) {
+        const ev = pending[index];
+        for (let j = 0; j < index; j++) if (pending[j].key === ev.key) continue next;
         const label = ev.type === 'DELETED' && ev.tombstone ? 'DELETED(tombstone)' : ev.type;
         out.push({ kind: 'deliver', id: `deliver ${ev.key} ${label} -> ${ctrl}`, actor: ctrl, controller: ctrl, informer: kind, index });
-      });
+      }
     }
     // In-flight handlers paused at a scheduling point.
-    const inflightIds = Object.keys(c.inflight).sort();
+    const inflightIds = Object.keys(c.inflight);
+    if (inflightIds.length > 1) inflightIds.sort();
     for (const id of inflightIds) {
       const f = c.inflight[id];
       const p = f.pending;
@@ -229,7 +262,7 @@ export class Simulator {
         const holder = c.locks[`${p.mutex}/${p.key}`];
         if (holder !== undefined) continue;
       }
-      const base = `${ctrl}/${f.queue ?? f.task}: ${f.handler}(${f.key}) ${describeEffect(p)}`;
+      const base = this.resumeId(f);
       out.push({ kind: 'resume', id: base, actor: ctrl, controller: ctrl, inflight: id, fail: false });
       if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external') {
         out.push({ kind: 'resume', id: `${base} !fail`, actor: 'fault', controller: ctrl, inflight: id, fail: true });
@@ -237,7 +270,6 @@ export class Simulator {
     }
     // Start-up runs once every cache has synced; workers and periodic tasks only after it.
     // WaitForCacheSync comes before both.
-    const synced = Object.values(c.informers).every((i) => i.unsynced === 0);
     if (!synced) return;
     if (!c.started) {
       if (def.start && !c.inflight[`${ctrl}/task/${TASK_START}`]) {
@@ -245,11 +277,11 @@ export class Simulator {
       }
       return;
     }
-    for (const [qname, qdef] of Object.entries(def.queues)) {
+    for (const qname in def.queues) {
       const q = c.queues[qname];
       if (q.queue.length === 0) continue;
-      const busy = Object.keys(q.processing).length;
-      if (busy >= qdef.workers) continue;
+      const qdef = def.queues[qname];
+      if (countKeys(q.processing, qdef.workers) >= qdef.workers) continue;
       out.push({
         kind: 'begin',
         id: `${ctrl}/${qname}: ${handlerName(qdef)}(${q.queue[0]}) begin`,
@@ -258,8 +290,8 @@ export class Simulator {
         queue: qname,
       });
     }
-    for (const [task, due] of Object.entries(c.timers)) {
-      if (due <= world.clock) {
+    for (const task in c.timers) {
+      if (c.timers[task] <= world.clock) {
         const p = def.periodic![task];
         out.push({ kind: 'beginTask', id: `${ctrl}/${task}: ${p.run.name || task} begin`, actor: ctrl, controller: ctrl, task });
       }
@@ -267,15 +299,29 @@ export class Simulator {
   }
 
   private userActions(world: World, scenario: Scenario, out: Action[], idle: boolean): void {
-    const byActor = opsByActor(scenario.ops);
-    for (const [actor, ops] of byActor) {
+    let byActor = this.userOpCache.get(scenario.ops);
+    if (!byActor) {
+      byActor = [...opsByActor(scenario.ops)].map(([actor, ops]) => [actor, ops, ops.map((op) => `${actor}: ${describeUserOp(op)}`)] as const);
+      this.userOpCache.set(scenario.ops, byActor);
+    }
+    for (const [actor, ops, ids] of byActor) {
       const next = world.users[actor] ?? 0;
       if (next >= ops.length) continue;
       const op = ops[next];
       if (op.afterGone?.some((k) => k in world.api.objects)) continue;
       if (op.whenIdle && !idle) continue;
-      out.push({ kind: 'user', id: `${actor}: ${describeUserOp(op)}`, actor, op });
+      out.push({ kind: 'user', id: ids[next], actor, op });
     }
+  }
+
+  /** The id of resuming an in-flight handler (without the fault suffix). */
+  private resumeId(f: Inflight): string {
+    let id = this.resumeIds.get(f);
+    if (id === undefined) {
+      id = `${f.controller}/${f.queue ?? f.task}: ${f.handler}(${f.key}) ${describeEffect(f.pending)}`;
+      this.resumeIds.set(f, id);
+    }
+    return id;
   }
 
   private faultActions(world: World, out: Action[]): void {
@@ -299,11 +345,14 @@ export class Simulator {
     for (const def of this.system.controllers) {
       const c = world.controllers[def.name];
       if (!c.started) continue;
-      for (const q of Object.values(c.queues)) {
-        const at = wq.nextReadyAt(q);
+      for (const name in c.queues) {
+        const at = wq.nextReadyAt(c.queues[name]);
         if (at !== undefined && at > world.clock && (next === undefined || at < next)) next = at;
       }
-      for (const due of Object.values(c.timers)) if (due > world.clock && (next === undefined || due < next)) next = due;
+      for (const task in c.timers) {
+        const due = c.timers[task];
+        if (due > world.clock && (next === undefined || due < next)) next = due;
+      }
     }
     return next;
   }
@@ -347,7 +396,7 @@ export class Simulator {
         break;
     }
     const stepNo = world.steps + 1;
-    txn.world = { ...txn.world, steps: stepNo };
+    txn.set('steps', stepNo);
     return {
       world: txn.world,
       entry: { step: stepNo, id: action.id, actor: action.actor, notes: txn.notes, reads: txn.fp.reads, writes: txn.fp.writes },
@@ -380,7 +429,8 @@ export class Simulator {
       txn.read('rng');
       txn.write('rng');
     }
-    if (out.state !== txn.world.api || rng !== txn.world.rng) txn.world = { ...txn.world, api: out.state, rng };
+    if (out.state !== txn.world.api) txn.set('api', out.state);
+    if (rng !== txn.world.rng) txn.set('rng', rng);
     for (const ev of out.events) txn.write(`api/${keyOf(ev.object)}`);
     if (out.events.length) this.fanOut(txn, out.events);
     return out.result;
@@ -473,7 +523,7 @@ export class Simulator {
     for (const k of op.afterGone ?? []) txn.read(`api/${k}`);
     // Enabled only when nothing else is: depends on every other actor.
     if (op.whenIdle) txn.read('*');
-    txn.world = { ...txn.world, users: { ...txn.world.users, [action.actor]: (txn.world.users[action.actor] ?? 0) + 1 } };
+    txn.set('users', { ...txn.world.users, [action.actor]: (txn.world.users[action.actor] ?? 0) + 1 });
     try {
       const result = this.performApi(txn, userOpEffect(op), action.actor);
       txn.notes.push(describeApiResult(result));
@@ -657,7 +707,7 @@ export class Simulator {
     const e = f.pending;
     let input: DriveInput;
     if (fail) {
-      txn.world = { ...txn.world, faults: { ...txn.world.faults, apiErrors: txn.world.faults.apiErrors - 1 } };
+      txn.set('faults', { ...txn.world.faults, apiErrors: txn.world.faults.apiErrors - 1 });
       txn.write('faults');
       const err = internalError(`injected fault on ${describeEffect(e)}`);
       txn.notes.push(`injected fault: ${err.message}`);
@@ -665,8 +715,7 @@ export class Simulator {
     } else {
       input = this.performScheduling(txn, ctrl, inflightId, e);
     }
-    const { pending: _p, ...base } = f;
-    this.drive(txn, base, gen, input, actionId);
+    this.drive(txn, f, gen, input, actionId);
   }
 
   /** Rebuild a handler's generator by feeding it its recorded results (a different branch consumed the live one). */
@@ -705,7 +754,7 @@ export class Simulator {
       try {
         const out = call(txn.world.externals[e.system], e.args);
         if (out.state !== txn.world.externals[e.system]) {
-          txn.world = { ...txn.world, externals: { ...txn.world.externals, [e.system]: out.state } };
+          txn.set('externals', { ...txn.world.externals, [e.system]: out.state });
         }
         txn.notes.push(`${describeEffect(e)} -> ok`);
         return { kind: 'next', value: out.result };
@@ -790,11 +839,8 @@ export class Simulator {
   private drive(txn: StepTxn, base: Omit<Inflight, 'pending'>, gen: Gen, input: DriveInput, actionId: string): void {
     const ctrl = base.controller;
     let results: ResultList | undefined = base.results;
-    const record = (r: EffectResult) => {
-      results = { head: r, tail: results, length: (results?.length ?? 0) + 1 };
-    };
     // The very first next() of a generator carries no result; every later input is recorded for replay.
-    if (!input.first) record(input.kind === 'next' ? { ok: true, value: input.value } : { ok: false, error: input.error });
+    if (!input.first) results = withResult(results, input);
     let local = 0;
     let current = input;
     for (;;) {
@@ -829,7 +875,12 @@ export class Simulator {
           txn.fail({ kind: 'budget-exceeded', message: `${base.handler}(${base.key}) passed ${this.maxSteps} scheduling points without finishing`, actionId });
           return;
         }
-        const f: Inflight = { ...base, pending: e, results, steps: base.steps + 1 };
+        // Same fields in the same order as before, without spreading `base` (which may carry `pending`).
+        const steps = base.steps + 1;
+        const f: Inflight =
+          base.queue !== undefined
+            ? { id: base.id, controller: ctrl, queue: base.queue, key: base.key, handler: base.handler, results, steps, pending: e }
+            : { id: base.id, controller: ctrl, task: base.task, key: base.key, handler: base.handler, results, steps, pending: e };
         txn.updateController(ctrl, (c) => ({ ...c, inflight: { ...c.inflight, [f.id]: f } }));
         this.generators.set(f, gen);
         return;
@@ -844,7 +895,7 @@ export class Simulator {
         txn.fail({ kind: 'bad-effect', message: `${base.handler}(${base.key}): ${errorText(err)}`, actionId });
         return;
       }
-      record(current.kind === 'next' ? { ok: true, value: current.value } : { ok: false, error: current.error });
+      results = withResult(results, current);
     }
   }
 
@@ -889,7 +940,7 @@ export class Simulator {
     // Which time comes next depends on every delayed item and timer.
     txn.read('queue/*');
     txn.read('timer/*');
-    txn.world = { ...txn.world, clock: to };
+    txn.set('clock', to);
     for (const def of this.system.controllers) {
       const c = txn.controller(def.name);
       let queues = c.queues;
@@ -921,7 +972,7 @@ export class Simulator {
     txn.write('*');
     const def = this.controllerDefs.get(ctrl)!;
     const old = txn.controller(ctrl);
-    txn.world = { ...txn.world, faults: { ...txn.world.faults, restarts: txn.world.faults.restarts - 1 } };
+    txn.set('faults', { ...txn.world.faults, restarts: txn.world.faults.restarts - 1 });
     txn.setController(ctrl, this.freshController(def, txn.world.api, old.restarts + 1));
     txn.notes.push(`${ctrl} crashed: memory, caches, queues and ${Object.keys(old.inflight).length} in-flight handlers lost; restarting`);
   }
@@ -931,7 +982,7 @@ export class Simulator {
     txn.write(`pending/${ctrl}/${kind}/*`);
     txn.read(`cache/${ctrl}/${kind}/*`);
     txn.read(`api/${kind}/*`);
-    txn.world = { ...txn.world, faults: { ...txn.world.faults, watchDisconnects: txn.world.faults.watchDisconnects - 1 } };
+    txn.set('faults', { ...txn.world.faults, watchDisconnects: txn.world.faults.watchDisconnects - 1 });
     const c = txn.controller(ctrl);
     const inf = c.informers[kind];
     const live = listObjects(txn.world.api, kind);
@@ -960,7 +1011,7 @@ export class Simulator {
   private runResync(txn: StepTxn, ctrl: string, kind: string): void {
     txn.write(`pending/${ctrl}/${kind}/*`);
     txn.read(`cache/${ctrl}/${kind}/*`);
-    txn.world = { ...txn.world, faults: { ...txn.world.faults, resyncs: txn.world.faults.resyncs - 1 } };
+    txn.set('faults', { ...txn.world.faults, resyncs: txn.world.faults.resyncs - 1 });
     const c = txn.controller(ctrl);
     const inf = c.informers[kind];
     // DeltaFIFO.syncKeyLocked: no Sync for a key with an event still queued (it would carry the
@@ -975,6 +1026,18 @@ export class Simulator {
 }
 
 type DriveInput = { kind: 'next'; value: unknown; first?: boolean } | { kind: 'throw'; error: unknown; first?: undefined };
+
+function withResult(results: ResultList | undefined, input: DriveInput): ResultList {
+  const head: EffectResult = input.kind === 'next' ? { ok: true, value: input.value } : { ok: false, error: input.error };
+  return { head, tail: results, length: (results?.length ?? 0) + 1 };
+}
+
+/** Own keys of a record, counting no further than `limit`. */
+function countKeys(rec: object, limit: number): number {
+  let n = 0;
+  for (const _k in rec) if (++n >= limit) break;
+  return n;
+}
 
 function handlerName(q: QueueDef<any>): string {
   return q.handlerName ?? (q.reconcile.name || 'reconcile');
