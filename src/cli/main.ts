@@ -138,9 +138,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const args = argv.filter((a) => a !== '--debug');
   try {
     const [command, ...rest] = args;
-    if (command === undefined || command === '--help' || command === '-h') {
+    if (command === undefined) throw new UsageError(`missing command (known: ${Object.keys(COMMANDS).join(', ')}, help; see kuberace --help)`);
+    if (command === '--help' || command === '-h') {
       io.stdout(HELP['']);
-      return command === undefined ? EXIT_USAGE : EXIT_HOLDS;
+      return EXIT_HOLDS;
     }
     if (command === '--version' || command === '-v' || command === 'version') {
       io.stdout(`kuberace ${version()}\n`);
