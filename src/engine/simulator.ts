@@ -22,6 +22,7 @@ import type { ApiEnv, ApiResult, ApiState, KubeObject, ListOptions, StoredObject
 import { describeEffect, formatTime } from './describe.ts';
 import { type Effect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
 import { emptyFootprint, type Footprint } from './footprint.ts';
+import { withKey, withoutKey } from './records.ts';
 import { matchesSelector } from './selector.ts';
 import { nextInt, seedState } from './rng.ts';
 import type {
@@ -547,10 +548,9 @@ export class Simulator {
     const old = inf.cache[ev.key];
     let cache = inf.cache;
     if (ev.type === 'DELETED') {
-      const { [ev.key]: _gone, ...rest } = cache;
-      cache = rest;
+      cache = withoutKey(cache, ev.key);
     } else {
-      cache = { ...cache, [ev.key]: ev.object };
+      cache = withKey(cache, ev.key, ev.object);
     }
     const pending = [...inf.pending.slice(0, index), ...inf.pending.slice(index + 1)];
     const unsynced = ev.initial ? inf.unsynced - 1 : inf.unsynced;
@@ -668,8 +668,7 @@ export class Simulator {
     txn.write(`timer/${ctrl}/${task}`);
     if (task !== TASK_START) {
       txn.updateController(ctrl, (c) => {
-        const { [task]: _t, ...timers } = c.timers;
-        return { ...c, timers };
+        return { ...c, timers: withoutKey(c.timers, task) };
       });
     }
     const gen = this.startGenerator(() => body(reconcileContext) as Gen, txn, actionId);
@@ -740,7 +739,7 @@ export class Simulator {
       const lk = `${e.mutex}/${e.key}`;
       txn.read(`lock/${ctrl}/${lk}`);
       txn.write(`lock/${ctrl}/${lk}`);
-      txn.updateController(ctrl, (c) => ({ ...c, locks: { ...c.locks, [lk]: inflightId } }));
+      txn.updateController(ctrl, (c) => ({ ...c, locks: withKey(c.locks, lk, inflightId) }));
       return { kind: 'next', value: undefined };
     }
     if (e.op === 'external') {
@@ -781,8 +780,7 @@ export class Simulator {
         const lk = `${e.mutex}/${e.key}`;
         txn.write(`lock/${ctrl}/${lk}`);
         txn.updateController(ctrl, (c) => {
-          const { [lk]: _h, ...locks } = c.locks;
-          return { ...c, locks };
+          return { ...c, locks: withoutKey(c.locks, lk) };
         });
         return { kind: 'next', value: undefined };
       }
@@ -881,7 +879,7 @@ export class Simulator {
           base.queue !== undefined
             ? { id: base.id, controller: ctrl, queue: base.queue, key: base.key, handler: base.handler, results, steps, pending: e }
             : { id: base.id, controller: ctrl, task: base.task, key: base.key, handler: base.handler, results, steps, pending: e };
-        txn.updateController(ctrl, (c) => ({ ...c, inflight: { ...c.inflight, [f.id]: f } }));
+        txn.updateController(ctrl, (c) => ({ ...c, inflight: withKey(c.inflight, f.id, f) }));
         this.generators.set(f, gen);
         return;
       }
@@ -902,8 +900,7 @@ export class Simulator {
   private finish(txn: StepTxn, base: Omit<Inflight, 'pending'>, outcome: wq.ReconcileOutcome): void {
     txn.updateController(base.controller, (c) => {
       if (!(base.id in c.inflight)) return c;
-      const { [base.id]: _f, ...inflight } = c.inflight;
-      return { ...c, inflight };
+      return { ...c, inflight: withoutKey(c.inflight, base.id) };
     });
     if (base.queue) this.finishReconcile(txn, base.controller, base.queue, base.key, outcome);
     else this.finishTask(txn, base.controller, base.task!);
@@ -928,7 +925,7 @@ export class Simulator {
         for (const [name, p] of Object.entries(def.periodic ?? {})) timers[name] = txn.world.clock + (p.initialDelayMs ?? 0);
         return { ...c, started: true, timers };
       }
-      return { ...c, timers: { ...c.timers, [task]: txn.world.clock + def.periodic![task].everyMs } };
+      return { ...c, timers: withKey(c.timers, task, txn.world.clock + def.periodic![task].everyMs) };
     });
   }
 

@@ -7,6 +7,8 @@
  * deletingPodObjMap) — a named simplification.
  */
 
+import { withKey, withoutKey } from './records.ts';
+
 /** DefaultControllerRateLimiter parameters (Q5). */
 export interface RateLimiterConfig {
   /** Per-item exponential base delay in ms (client-go: 5 ms). */
@@ -54,7 +56,7 @@ export function emptyQueue(limiter: RateLimiterConfig = defaultRateLimiter): Que
 /** Q1: Add de-duplicates waiting items; an item being processed is marked dirty and re-queued by Done (Q2). */
 export function add(q: QueueState, item: string): QueueState {
   if (q.dirty[item]) return q;
-  const dirty = { ...q.dirty, [item]: true as const };
+  const dirty = withKey(q.dirty, item, true as const);
   if (q.processing[item]) return { ...q, dirty };
   return { ...q, dirty, queue: [...q.queue, item] };
 }
@@ -63,14 +65,14 @@ export function add(q: QueueState, item: string): QueueState {
 export function get(q: QueueState): readonly [item: string, q: QueueState] | undefined {
   if (q.queue.length === 0) return undefined;
   const item = q.queue[0];
-  const { [item]: _removed, ...dirty } = q.dirty;
-  return [item, { ...q, queue: q.queue.slice(1), dirty, processing: { ...q.processing, [item]: true } }];
+  const dirty = withoutKey(q.dirty, item);
+  return [item, { ...q, queue: q.queue.slice(1), dirty, processing: withKey(q.processing, item, true as const) }];
 }
 
 /** Q2: Done releases the item; if it was re-added meanwhile it goes back on the queue. */
 export function done(q: QueueState, item: string): QueueState {
   if (!q.processing[item]) return q;
-  const { [item]: _removed, ...processing } = q.processing;
+  const processing = withoutKey(q.processing, item);
   const next = { ...q, processing };
   return q.dirty[item] ? { ...next, queue: [...q.queue, item] } : next;
 }
@@ -106,7 +108,7 @@ export function when(
     bucketTokens -= 1;
     if (bucketTokens < 0) bucketDelay = Math.ceil((-bucketTokens * 1000) / limiter.bucketQps);
   }
-  return [Math.max(exp, bucketDelay), { ...q, failures: { ...q.failures, [item]: failures + 1 }, bucketTokens, bucketAt }];
+  return [Math.max(exp, bucketDelay), { ...q, failures: withKey(q.failures, item, failures + 1), bucketTokens, bucketAt }];
 }
 
 /** Q5: AddRateLimited = AddAfter(When(item)). */
@@ -118,8 +120,7 @@ export function addRateLimited(q: QueueState, item: string, now: number, limiter
 /** Q5: Forget resets the item's failure count. */
 export function forget(q: QueueState, item: string): QueueState {
   if (!(item in q.failures)) return q;
-  const { [item]: _removed, ...failures } = q.failures;
-  return { ...q, failures };
+  return { ...q, failures: withoutKey(q.failures, item) };
 }
 
 /** Q5: NumRequeues. */
