@@ -10,6 +10,7 @@
  *
  * BFS (`shortest`) finds a shortest counterexample; it uses the visited set but no POR.
  */
+import { FingerprintTable } from './fptable.ts';
 import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
@@ -116,7 +117,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       readonly depth: number;
     }
     const nodes: Node[] = [{ world: ctx.root, parent: -1, id: '', depth: 0 }];
-    const visited = new Set<number>([fingerprint(ctx.root, fpMode)]);
+    const visited = new FingerprintTable();
+    visited.add(fingerprint(ctx.root, fpMode));
     stats.states = 1;
     const pathTo = (i: number): string[] => {
       const p: string[] = [];
@@ -156,8 +158,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         const r = ctx.sim.step(world, a, ctx.scenario);
         stats.transitions++;
         const fp = fingerprint(r.world, fpMode);
-        if (visited.has(fp)) continue;
-        visited.add(fp);
+        if (!visited.add(fp)) continue;
         stats.states++;
         progress();
         stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
@@ -172,13 +173,15 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       }
     }
   } else if (!stopped) {
-    const visited = new Map<number, ReadonlySet<string>>();
+    const visited = new FingerprintTable<ReadonlySet<string>>();
+    const noIds: ReadonlySet<string> = new Set();
     const path: string[] = [];
     const dfs = (world: World, depth: number, sleepIn: Sleep): void => {
       const fp = fingerprint(world, fpMode);
       let sleep = sleepIn;
       const prev = visited.get(fp);
       if (prev) {
+        if (prev.size === 0) return;
         let subset = true;
         for (const id of prev) if (!sleep.has(id)) subset = false;
         if (subset) return;
@@ -193,7 +196,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
           stopped = true;
         }
       }
-      visited.set(fp, new Set(sleep.keys()));
+      visited.set(fp, sleep.size ? new Set(sleep.keys()) : noIds);
       stats.maxDepth = Math.max(stats.maxDepth, depth);
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);

@@ -147,12 +147,31 @@ function sortedKeys(rec: object): readonly string[] {
 
 // --- generic values ---------------------------------------------------------------------------
 
+const stringValues = new Map<string, Canon>();
+
+/** A string value: as hashString(`s${value}`), without building the prefixed string on a hit. */
+function canonString(value: string): Canon {
+  let c = stringValues.get(value);
+  if (c === undefined) {
+    c = hashString(`s${value}`);
+    if (value.length <= 64 && stringValues.size < 100_000) stringValues.set(value, c);
+  }
+  return c;
+}
+
+const smallInts: Canon[] = [];
+
+function canonNumber(value: number): Canon {
+  if (value >= 0 && value < 4096 && Number.isInteger(value)) return (smallInts[value] ??= hashString(`n${value}`));
+  return hashString(`n${value}`);
+}
+
 function canon(value: unknown): Canon {
   switch (typeof value) {
     case 'string':
-      return hashString(`s${value}`);
+      return canonString(value);
     case 'number':
-      return hashString(`n${value}`);
+      return canonNumber(value);
     case 'boolean':
       return value ? T_TRUE : T_FALSE;
     case 'undefined':
@@ -318,13 +337,18 @@ function renamedId(kind: string, n: number): Canon {
   return (renamed[slot] ??= hashString(`${kind}${n}`));
 }
 
+// Scratch of finish(), reused (fingerprinting is synchronous and not re-entrant).
+const seen = new Map<string, number>();
+const stackTrees: IdTree[] = [];
+const stackIndex: number[] = [];
+
 /** Rename RV and uid values by first appearance and fold them into the hash. */
 function finish(c: Canon): number {
   const m = new Mixer(3);
   m.mix({ a: c.a, b: c.b, ids: NO_IDS, n: 1 });
-  const seen = new Map<string, number>();
+  seen.clear();
   // Depth-first, left to right over the id tree.
-  const stack: Array<{ t: IdTree; i: number }> = [];
+  let depth = 0;
   let t: IdTree = c.ids;
   let i = 0;
   for (;;) {
@@ -335,17 +359,19 @@ function finish(c: Canon): number {
         if (n === undefined) seen.set(x, (n = seen.size));
         m.mix(renamedId(x[0], n));
       } else {
-        stack.push({ t, i });
+        stackTrees[depth] = t;
+        stackIndex[depth++] = i;
         t = x;
         i = 0;
       }
     } else {
-      const top = stack.pop();
-      if (!top) break;
-      t = top.t;
-      i = top.i;
+      if (depth === 0) break;
+      t = stackTrees[--depth];
+      i = stackIndex[depth];
     }
   }
+  seen.clear();
+  stackTrees.length = 0;
   let a = m.a >>> 0;
   let b = m.b >>> 0;
   a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);

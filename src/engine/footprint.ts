@@ -17,11 +17,16 @@ export function emptyFootprint(): Footprint {
   return { reads: [], writes: [] };
 }
 
+/** `pattern` ends with `/*` and `path` starts with `pattern` minus the `*` (no substring allocated). */
+function covers(pattern: string, path: string): boolean {
+  const n = pattern.length - 1;
+  if (n < 1 || pattern.charCodeAt(n) !== 42 /* * */ || pattern.charCodeAt(n - 1) !== 47 /* / */ || path.length < n) return false;
+  for (let i = 0; i < n; i++) if (pattern.charCodeAt(i) !== path.charCodeAt(i)) return false;
+  return true;
+}
+
 function overlaps(a: string, b: string): boolean {
-  if (a === b || a === '*' || b === '*') return true;
-  if (a.endsWith('/*') && b.startsWith(a.slice(0, -1))) return true;
-  if (b.endsWith('/*') && a.startsWith(b.slice(0, -1))) return true;
-  return false;
+  return a === b || a === '*' || b === '*' || covers(a, b) || covers(b, a);
 }
 
 function anyOverlap(xs: readonly string[], ys: readonly string[]): boolean {
