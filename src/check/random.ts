@@ -37,6 +37,8 @@ export interface RandomOptions extends TargetOptions {
   readonly examples?: ReadonlyArray<[Scenario, number[]]>;
   /** Run only this shard's share of numRuns, with seed + index (see ./shard.ts). */
   readonly shard?: Shard;
+  /** Called once, when the first failing run ends (before fast-check shrinks it): for timing. */
+  readonly onFirstViolation?: (run: number) => void;
 }
 
 export interface CheckReport {
@@ -115,6 +117,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   let internalError: unknown;
   let runs = 0;
   let steps = 0;
+  let violated = false;
   const fixedScenario = opts.scenario !== undefined ? contextFor(t, opts.scenario) : undefined;
   const scArb = fixedScenario ? fc.constant(fixedScenario.scenario) : scenarioArbitrary(t);
   const prop = fc.property(scArb, scheduleArbitrary(opts.maxSteps), (sc, choices) => {
@@ -127,7 +130,12 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
       return false;
     }
     steps += run.ids.length;
-    return run.violation === undefined;
+    if (run.violation === undefined) return true;
+    if (!violated) {
+      violated = true;
+      opts.onFirstViolation?.(runs);
+    }
+    return false;
   });
   const shard = opts.shard && checkShard(opts.shard);
   const numRuns = shard ? shardRuns(opts.numRuns ?? 200, shard) : opts.numRuns ?? 200;
