@@ -150,6 +150,21 @@ function* perform<T>(effect: Effect): Generator<Effect, T, unknown> {
   return (yield effect) as T;
 }
 
+const listers = new Map<string, Lister<any>>();
+
+/** Listers are stateless too: one per kind, built once (handlers call ctx.lister(kind) in hot loops). */
+function listerOf(kind: string): Lister<any> {
+  let l = listers.get(kind);
+  if (!l) {
+    l = {
+      get: (namespace, name) => perform({ op: 'listerGet', kind, namespace, name }),
+      list: (options) => perform({ op: 'listerList', kind, options }),
+    };
+    if (listers.size < 1000) listers.set(kind, l);
+  }
+  return l;
+}
+
 /** The context object is stateless: it only builds effects, so one instance serves every handler. */
 export const reconcileContext: ReconcileContext<any> = {
   client: {
@@ -161,10 +176,7 @@ export const reconcileContext: ReconcileContext<any> = {
     patch: (kind, namespace, name, patch, subresource) => perform({ op: 'patch', kind, namespace, name, patch, subresource }),
     delete: (kind, namespace, name, options) => perform({ op: 'delete', kind, namespace, name, options }),
   },
-  lister: (kind) => ({
-    get: (namespace, name) => perform({ op: 'listerGet', kind, namespace, name }),
-    list: (options) => perform({ op: 'listerList', kind, options }),
-  }),
+  lister: (kind) => listerOf(kind),
   lock: (mutex, key) => perform({ op: 'lock', mutex, key }),
   unlock: (mutex, key) => perform({ op: 'unlock', mutex, key }),
   *withLock(mutex, key, body) {

@@ -137,17 +137,148 @@ class StepTxn {
   }
 }
 
+/**
+ * An in-flight record as the simulator creates it: the plain {@link Inflight} fields (same
+ * order as an object literal, `queue` or `task`), plus, invisible to Object.keys, spread,
+ * JSON and equality, the live generator (used once, by the first branch that resumes it;
+ * other branches replay the results) and the memoised resume action id.
+ */
+class InflightRecord implements Inflight {
+  readonly id: string;
+  readonly controller: string;
+  declare readonly queue?: string;
+  declare readonly task?: string;
+  readonly key: string;
+  readonly handler: string;
+  readonly results: ResultList | undefined;
+  readonly steps: number;
+  readonly pending: Effect;
+  #gen: Gen | undefined;
+  #resumeId: string | undefined;
+
+  constructor(base: Omit<Inflight, 'pending'>, controller: string, results: ResultList | undefined, steps: number, pending: Effect, gen: Gen) {
+    this.id = base.id;
+    this.controller = controller;
+    if (base.queue !== undefined) (this as { queue?: string }).queue = base.queue;
+    else (this as { task?: string }).task = base.task;
+    this.key = base.key;
+    this.handler = base.handler;
+    this.results = results;
+    this.steps = steps;
+    this.pending = pending;
+    this.#gen = gen;
+  }
+
+  takeGenerator(): Gen | undefined {
+    const gen = this.#gen;
+    this.#gen = undefined;
+    return gen;
+  }
+
+  resumeId(): string {
+    return (this.#resumeId ??= `${this.controller}/${this.queue ?? this.task}: ${this.handler}(${this.key}) ${describeEffect(this.pending)}`);
+  }
+}
+
+interface HandlerHost {
+  informerOf(txn: StepTxn, ctrl: string, kind: string): InformerState;
+  performApi(txn: StepTxn, e: Effect, ctrl: string): unknown;
+  performLocal(txn: StepTxn, ctrl: string, e: Effect): DriveInput;
+  enqueue(txn: StepTxn, ctrl: string, queue: string, key: string, delayMs: number): void;
+}
+
+/** A lister over an informer cache for synchronous event handlers. */
+class EventHandlerLister {
+  constructor(
+    private readonly ctx: EventHandlerContext,
+    private readonly kind: string,
+  ) {}
+  get(namespace: string | undefined, name: string): any {
+    const { host, txn, ctrl } = this.ctx;
+    const key = objectKey(this.kind, namespace, name);
+    txn.read(`cache/${ctrl}/${key}`);
+    return host.informerOf(txn, ctrl, this.kind).cache[key];
+  }
+  list(options?: ListOptions): any[] {
+    const { host, txn, ctrl } = this.ctx;
+    txn.read(`cache/${ctrl}/${this.kind}/*`);
+    return listCache(host.informerOf(txn, ctrl, this.kind), options);
+  }
+}
+
+/** What an informer event handler may do, inside the delivery step. */
+class EventHandlerContext implements HandlerContext<any> {
+  constructor(
+    readonly host: HandlerHost,
+    readonly txn: StepTxn,
+    readonly ctrl: string,
+  ) {}
+  lister(kind: string): any {
+    return new EventHandlerLister(this, kind);
+  }
+  get(kind: string, namespace: string | undefined, name: string): any {
+    const key = objectKey(kind, namespace, name);
+    this.txn.read(`api/${key}`);
+    return this.txn.world.api.objects[key];
+  }
+  memory(): any {
+    this.txn.read(`mem/${this.ctrl}`);
+    return this.txn.controller(this.ctrl).memory;
+  }
+  updateMemory(update: (memory: any) => any): void {
+    this.txn.read(`mem/${this.ctrl}`);
+    this.txn.write(`mem/${this.ctrl}`);
+    this.txn.updateController(this.ctrl, (c) => ({ ...c, memory: update(c.memory) }));
+  }
+  run<T>(body: Generator<Effect, T, unknown>): T {
+    const { host, txn, ctrl } = this;
+    let input: DriveInput = { kind: 'next', value: undefined };
+    for (;;) {
+      const it: IteratorResult<Effect, T> = input.kind === 'next' ? body.next(input.value) : body.throw(input.error);
+      if (it.done) return it.value;
+      const e: Effect = it.value;
+      if (e.op === 'get' || e.op === 'list') {
+        try {
+          input = { kind: 'next', value: host.performApi(txn, e, ctrl) };
+        } catch (err) {
+          if (!isApiError(err)) throw err;
+          input = { kind: 'throw', error: err };
+        }
+      } else if (isSchedulingPoint(e) || e.op === 'memoryUpdate' || e.op === 'unlock') {
+        throw new Error(`${describeEffect(e)} is not allowed inside an event handler (only reads, enqueues and logs)`);
+      } else {
+        input = host.performLocal(txn, ctrl, e);
+      }
+    }
+  }
+  enqueue(queue: string, key: string): void {
+    this.host.enqueue(this.txn, this.ctrl, queue, key, 0);
+  }
+  enqueueAfter(queue: string, key: string, delayMs: number): void {
+    this.host.enqueue(this.txn, this.ctrl, queue, key, delayMs);
+  }
+  log(message: string): void {
+    this.txn.notes.push(message);
+  }
+}
+
 export class Simulator {
   readonly system: SystemDef;
   readonly options: EngineOptions;
   private readonly controllerDefs: ReadonlyMap<string, ControllerDef<any>>;
   private readonly externalDefs: ReadonlyMap<string, ExternalSystemDef<any>>;
-  private readonly generators = new WeakMap<Inflight, Gen>();
-  private readonly resumeIds = new WeakMap<Inflight, string>();
   private readonly systemActionCache = new WeakMap<ApiState, readonly Action[]>();
   private readonly userOpCache = new WeakMap<readonly UserOp[], ReadonlyArray<readonly [actor: string, ops: readonly UserOp[], ids: readonly string[]]>>();
   private readonly maxLocal: number;
   private readonly maxSteps: number;
+
+  /** What event handler contexts call back into (built once: no closures per delivery). */
+  private readonly host: HandlerHost = {
+    informerOf: (txn, ctrl, kind) => this.informerOf(txn, ctrl, kind),
+    performApi: (txn, e, ctrl) => this.performApi(txn, e, ctrl),
+    performLocal: (txn, ctrl, e) => this.performLocal(txn, ctrl, e),
+    enqueue: (txn, ctrl, queue, key, delayMs) => this.enqueue(txn, ctrl, queue, key, delayMs, false),
+  };
 
   constructor(system: SystemDef, options: EngineOptions = {}) {
     this.system = system;
@@ -317,12 +448,8 @@ export class Simulator {
 
   /** The id of resuming an in-flight handler (without the fault suffix). */
   private resumeId(f: Inflight): string {
-    let id = this.resumeIds.get(f);
-    if (id === undefined) {
-      id = `${f.controller}/${f.queue ?? f.task}: ${f.handler}(${f.key}) ${describeEffect(f.pending)}`;
-      this.resumeIds.set(f, id);
-    }
-    return id;
+    if (f instanceof InflightRecord) return f.resumeId();
+    return `${f.controller}/${f.queue ?? f.task}: ${f.handler}(${f.key}) ${describeEffect(f.pending)}`;
   }
 
   private faultActions(world: World, out: Action[]): void {
@@ -572,57 +699,9 @@ export class Simulator {
   }
 
   private handlerContext(txn: StepTxn, ctrl: string): HandlerContext<any> {
-    return {
-      lister: (kind) => ({
-        get: (namespace, name) => {
-          const key = objectKey(kind, namespace, name);
-          txn.read(`cache/${ctrl}/${key}`);
-          return this.informerOf(txn, ctrl, kind).cache[key] as any;
-        },
-        list: (options) => {
-          txn.read(`cache/${ctrl}/${kind}/*`);
-          return listCache(this.informerOf(txn, ctrl, kind), options) as any;
-        },
-      }),
-      get: (kind, namespace, name) => {
-        const key = objectKey(kind, namespace, name);
-        txn.read(`api/${key}`);
-        return txn.world.api.objects[key] as any;
-      },
-      memory: () => {
-        txn.read(`mem/${ctrl}`);
-        return txn.controller(ctrl).memory;
-      },
-      updateMemory: (update) => {
-        txn.read(`mem/${ctrl}`);
-        txn.write(`mem/${ctrl}`);
-        txn.updateController(ctrl, (c) => ({ ...c, memory: update(c.memory) }));
-      },
-      run: <T>(body: Generator<Effect, T, unknown>): T => {
-        let input: DriveInput = { kind: 'next', value: undefined };
-        for (;;) {
-          const it: IteratorResult<Effect, T> = input.kind === 'next' ? body.next(input.value) : body.throw(input.error);
-          if (it.done) return it.value;
-          const e: Effect = it.value;
-          if (e.op === 'get' || e.op === 'list') {
-            try {
-              input = { kind: 'next', value: this.performApi(txn, e, ctrl) };
-            } catch (err) {
-              if (!isApiError(err)) throw err;
-              input = { kind: 'throw', error: err };
-            }
-          } else if (isSchedulingPoint(e) || e.op === 'memoryUpdate' || e.op === 'unlock') {
-            throw new Error(`${describeEffect(e)} is not allowed inside an event handler (only reads, enqueues and logs)`);
-          } else {
-            input = this.performLocal(txn, ctrl, e);
-          }
-        }
-      },
-      enqueue: (queue, key) => this.enqueue(txn, ctrl, queue, key, 0, false),
-      enqueueAfter: (queue, key, delayMs) => this.enqueue(txn, ctrl, queue, key, delayMs, false),
-      log: (message) => txn.notes.push(message),
-    };
+    return new EventHandlerContext(this.host, txn, ctrl);
   }
+
 
   private informerOf(txn: StepTxn, ctrl: string, kind: string): InformerState {
     const inf = txn.controller(ctrl).informers[kind];
@@ -700,9 +779,7 @@ export class Simulator {
   private runResume(txn: StepTxn, ctrl: string, inflightId: string, fail: boolean, actionId: string): void {
     const f = txn.controller(ctrl).inflight[inflightId];
     txn.write(`inflight/${inflightId}`);
-    let gen = this.generators.get(f);
-    if (gen) this.generators.delete(f);
-    else gen = this.replay(f);
+    const gen = (f instanceof InflightRecord ? f.takeGenerator() : undefined) ?? this.replay(f);
     const e = f.pending;
     let input: DriveInput;
     if (fail) {
@@ -873,14 +950,8 @@ export class Simulator {
           txn.fail({ kind: 'budget-exceeded', message: `${base.handler}(${base.key}) passed ${this.maxSteps} scheduling points without finishing`, actionId });
           return;
         }
-        // Same fields in the same order as before, without spreading `base` (which may carry `pending`).
-        const steps = base.steps + 1;
-        const f: Inflight =
-          base.queue !== undefined
-            ? { id: base.id, controller: ctrl, queue: base.queue, key: base.key, handler: base.handler, results, steps, pending: e }
-            : { id: base.id, controller: ctrl, task: base.task, key: base.key, handler: base.handler, results, steps, pending: e };
+        const f = new InflightRecord(base, ctrl, results, base.steps + 1, e, gen);
         txn.updateController(ctrl, (c) => ({ ...c, inflight: withKey(c.inflight, f.id, f) }));
-        this.generators.set(f, gen);
         return;
       }
       if (++local > this.maxLocal) {

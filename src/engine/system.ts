@@ -13,7 +13,10 @@ export interface HandlerLister<T extends StoredObject = StoredObject> {
   list(options?: ListOptions): T[];
 }
 
-/** What an informer event handler may do: read caches and memory, enqueue. Runs inside the delivery step. */
+/**
+ * What an informer event handler may do: read caches and memory, enqueue. Runs inside the
+ * delivery step. Call these as methods of the context (`ctx.enqueue(...)`), not detached.
+ */
 export interface HandlerContext<M = unknown> {
   lister<T extends StoredObject = StoredObject>(kind: string): HandlerLister<T>;
   /**
