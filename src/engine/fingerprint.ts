@@ -30,8 +30,20 @@ import type { ControllerState, Inflight, InformerState, PendingEvent, World } fr
 
 export type FingerprintMode = 'exact' | 'time-abstract' | 'ignore-time';
 
-/** RV (`R…`) and uid (`U…`) values inside a value, in canonical traversal order, as a tree. */
-type IdTree = readonly (string | IdTree)[];
+/**
+ * RV (`R…`) and uid (`U…`) values inside a value, in canonical traversal order, as a tree;
+ * each value interned as a small number (`2 * index + (uid ? 1 : 0)`).
+ */
+type IdTree = readonly (number | IdTree)[];
+
+const internedIds = new Map<string, number>();
+
+function internId(tag: 'R' | 'U', value: string): number {
+  const key = tag + value;
+  let n = internedIds.get(key);
+  if (n === undefined) internedIds.set(key, (n = internedIds.size));
+  return 2 * n + (tag === 'U' ? 1 : 0);
+}
 
 interface Canon {
   readonly a: number;
@@ -80,13 +92,15 @@ const T_THROWN = hashString('thrown');
 const T_INITIAL = hashString('initial');
 const T_TOMBSTONE = hashString('tombstone');
 const T_NONE = hashString('-');
+const T_TAG_R = hashString('R');
+const T_TAG_U = hashString('U');
 
 /** Incremental two-lane mixer. */
 class Mixer {
   a: number;
   b: number;
   n = 1;
-  ids: (string | IdTree)[] | undefined;
+  ids: (number | IdTree)[] | undefined;
   constructor(tag: number) {
     this.a = 0x9e3779b9 ^ tag;
     this.b = 0x85ebca6b ^ tag;
@@ -105,9 +119,9 @@ class Mixer {
     this.b = Math.imul((this.b ^ (x * 31 + 7)) >>> 0, 1597334677);
     this.b = (this.b << 17) | (this.b >>> 15);
   }
-  id(tag: string, value: string): void {
-    this.mix(hashString(tag));
-    (this.ids ??= []).push(tag + value);
+  id(tag: 'R' | 'U', value: string): void {
+    this.mix(tag === 'U' ? T_TAG_U : T_TAG_R);
+    (this.ids ??= []).push(internId(tag, value));
   }
   done(): Canon {
     return { a: this.a >>> 0, b: this.b >>> 0, ids: this.ids ?? NO_IDS, n: this.n > SIZE_CAP ? SIZE_CAP : this.n };
@@ -317,16 +331,45 @@ function controllerCanon(c: ControllerState, exact: boolean): Canon {
   return out;
 }
 
-/** Pending timers (delayed queue items, periodic tasks) in firing order; ties share a rank. */
-function timerOrder(world: World): string[] {
-  const timers: Array<[number, string]> = [];
-  for (const [name, c] of Object.entries(world.controllers)) {
-    for (const [q, qs] of Object.entries(c.queues)) for (const d of qs.delayed) timers.push([d.readyAt, `${name}/${q}/${d.item}`]);
-    for (const [t, due] of Object.entries(c.timers)) timers.push([due, `${name}/task/${t}`]);
+interface Timer {
+  readonly at: number;
+  readonly label: Canon;
+}
+
+const T_TASK = hashString('task');
+
+/** The label of a timer: as hashing `${controller}/${queue}/${item}` or `${controller}/task/${task}`, without building it. */
+function timerLabel(a: string, b: Canon, c: string): Canon {
+  const m = new Mixer(14);
+  m.mix(hashString(a));
+  m.mix(b);
+  m.mix(hashString(c));
+  return m.done();
+}
+
+function compareTimers(x: Timer, y: Timer): number {
+  return x.at - y.at || x.label.a - y.label.a || x.label.b - y.label.b;
+}
+
+/** Mix in the pending timers (delayed queue items, periodic tasks) in firing order; ties share a rank. */
+function mixTimerOrder(m: Mixer, world: World): void {
+  const timers: Timer[] = [];
+  for (const name in world.controllers) {
+    const c = world.controllers[name];
+    for (const q in c.queues) {
+      const delayed = c.queues[q].delayed;
+      for (let i = 0; i < delayed.length; i++) timers.push({ at: delayed[i].readyAt, label: timerLabel(name, hashString(q), delayed[i].item) });
+    }
+    for (const t in c.timers) timers.push({ at: c.timers[t], label: timerLabel(name, T_TASK, t) });
   }
-  timers.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : 1));
+  timers.sort(compareTimers);
   let rank = 0;
-  return timers.map(([at, label], i) => `${i > 0 && at !== timers[i - 1][0] ? ++rank : rank}:${label}`);
+  for (let i = 0; i < timers.length; i++) {
+    if (i > 0 && timers[i].at !== timers[i - 1].at) rank++;
+    m.mixNumber(rank);
+    m.mix(timers[i].label);
+  }
+  m.mixNumber(timers.length);
 }
 
 // --- renaming ---------------------------------------------------------------------------------
@@ -337,8 +380,11 @@ function renamedId(kind: string, n: number): Canon {
   return (renamed[slot] ??= hashString(`${kind}${n}`));
 }
 
-// Scratch of finish(), reused (fingerprinting is synchronous and not re-entrant).
-const seen = new Map<string, number>();
+// Scratch of finish(), reused (fingerprinting is synchronous and not re-entrant): the rename
+// of interned id i is rank[i] when stamp[i] is the current call's generation.
+let stamp = new Uint32Array(1024);
+let rank = new Uint32Array(1024);
+let generation = 0;
 const stackTrees: IdTree[] = [];
 const stackIndex: number[] = [];
 
@@ -346,7 +392,19 @@ const stackIndex: number[] = [];
 function finish(c: Canon): number {
   const m = new Mixer(3);
   m.mix({ a: c.a, b: c.b, ids: NO_IDS, n: 1 });
-  seen.clear();
+  if (internedIds.size > stamp.length) {
+    let cap = stamp.length;
+    while (cap < internedIds.size) cap *= 2;
+    stamp = new Uint32Array(cap);
+    rank = new Uint32Array(cap);
+    generation = 0;
+  }
+  if (++generation === 0xffffffff) {
+    stamp.fill(0);
+    generation = 1;
+  }
+  const gen = generation;
+  let next = 0;
   // Depth-first, left to right over the id tree.
   let depth = 0;
   let t: IdTree = c.ids;
@@ -354,10 +412,15 @@ function finish(c: Canon): number {
   for (;;) {
     if (i < t.length) {
       const x = t[i++];
-      if (typeof x === 'string') {
-        let n = seen.get(x);
-        if (n === undefined) seen.set(x, (n = seen.size));
-        m.mix(renamedId(x[0], n));
+      if (typeof x === 'number') {
+        const slot = x >>> 1;
+        let n: number;
+        if (stamp[slot] === gen) n = rank[slot];
+        else {
+          stamp[slot] = gen;
+          rank[slot] = n = next++;
+        }
+        m.mix(renamedId(x & 1 ? 'U' : 'R', n));
       } else {
         stackTrees[depth] = t;
         stackIndex[depth++] = i;
@@ -370,7 +433,6 @@ function finish(c: Canon): number {
       i = stackIndex[depth];
     }
   }
-  seen.clear();
   stackTrees.length = 0;
   let a = m.a >>> 0;
   let b = m.b >>> 0;
@@ -385,11 +447,7 @@ export function fingerprint(world: World, modeOrIgnoreTime: FingerprintMode | bo
   const exact = mode === 'exact';
   const m = new Mixer(4);
   m.mix(exact ? canon(world.clock) : T_NONE);
-  if (mode === 'time-abstract') {
-    const order = timerOrder(world);
-    for (const t of order) m.mix(hashString(t));
-    m.mixNumber(order.length);
-  }
+  if (mode === 'time-abstract') mixTimerOrder(m, world);
   m.mix(canon(world.rng));
   m.mix(canon(world.api.objects));
   // Controller names are fixed by the system definition (same insertion order in every world).
