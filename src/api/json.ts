@@ -13,45 +13,74 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Where a value sits in a request body, built into a string only for an error message. */
+interface PathNode {
+  readonly up: PathNode | undefined;
+  readonly key: string | number;
+  /** The path given by the caller (the root). */
+  readonly root?: string;
+}
+
+function pathText(at: PathNode): string {
+  if (at.up === undefined) return at.root ?? '';
+  const parent = pathText(at.up);
+  return typeof at.key === 'number' ? `${parent}[${at.key}]` : parent ? `${parent}.${at.key}` : at.key;
+}
+
 /**
  * Deep-copies `value` into fresh, deep-frozen plain JSON. Object properties whose value is
  * `undefined` are dropped (as JSON.stringify does); anything that is not JSON (functions,
  * symbols, bigint, non-finite numbers, class instances such as Date or Map, cycles, undefined
  * array items) is a 400 BadRequest naming the path.
+ *
+ * `prior` is an already stored value (deep-frozen JSON this module produced), e.g. the stored
+ * object a patch or update is about: a part of `value` that IS the part of `prior` at the same
+ * path is reused as it is instead of copied. Requests built from a cached object (`{ ...obj,
+ * metadata: { ... } }`) then copy only what they changed, and equality checks against the
+ * stored object short-circuit on identity.
  */
-export function toFrozenJson(value: unknown, path: string, seen: Set<object> = new Set()): Json {
+export function toFrozenJson(value: unknown, path: string, seen: Set<object> = new Set(), prior?: unknown): Json {
+  return copyJson(value, { up: undefined, key: '', root: path }, seen, prior);
+}
+
+function copyJson(value: unknown, at: PathNode, seen: Set<object>, prior: unknown): Json {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      if (!Number.isFinite(value)) throw badRequest(`${path}: ${String(value)} is not a valid JSON number`);
+      if (!Number.isFinite(value)) throw badRequest(`${pathText(at)}: ${String(value)} is not a valid JSON number`);
       return value;
     case 'object': {
       if (value === null) return null;
-      if (seen.has(value)) throw badRequest(`${path}: the request body contains a cycle`);
-      // Already frozen values stored by this module are reused as they are.
+      if (value === prior) return value as Json;
+      if (seen.has(value)) throw badRequest(`${pathText(at)}: the request body contains a cycle`);
       seen.add(value);
       try {
         if (Array.isArray(value)) {
+          const p = Array.isArray(prior) ? prior : undefined;
           const out: Json[] = new Array(value.length);
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i];
-            if (item === undefined) throw badRequest(`${path}[${i}]: undefined is not a JSON value`);
-            out[i] = toFrozenJson(item, `${path}[${i}]`, seen);
+            if (item === undefined) throw badRequest(`${pathText({ up: at, key: i })}: undefined is not a JSON value`);
+            out[i] = copyJson(item, { up: at, key: i }, seen, p?.[i]);
           }
           return Object.freeze(out);
         }
         if (!isPlainObject(value)) {
           const ctor = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-          throw badRequest(`${path}: a ${ctor} is not a JSON value`);
+          throw badRequest(`${pathText(at)}: a ${ctor} is not a JSON value`);
         }
+        const p = isPlainObject(prior) ? prior : undefined;
         const out: Record<string, Json> = {};
         for (const k of Object.keys(value)) {
           const v = value[k];
           if (v === undefined) continue;
-          if (k === '__proto__') throw badRequest(`${path ? `${path}.` : ''}__proto__ is not allowed as a field name`);
-          out[k] = toFrozenJson(v, path ? `${path}.${k}` : k, seen);
+          if (k === '__proto__') {
+            const where = pathText(at);
+            throw badRequest(`${where ? `${where}.` : ''}__proto__ is not allowed as a field name`);
+          }
+          out[k] = copyJson(v, { up: at, key: k }, seen, p !== undefined && Object.hasOwn(p, k) ? p[k] : undefined);
         }
         return Object.freeze(out);
       } finally {
@@ -59,7 +88,7 @@ export function toFrozenJson(value: unknown, path: string, seen: Set<object> = n
       }
     }
     default:
-      throw badRequest(`${path}: a ${typeof value} is not a JSON value`);
+      throw badRequest(`${pathText(at)}: a ${typeof value} is not a JSON value`);
   }
 }
 

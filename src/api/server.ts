@@ -181,9 +181,10 @@ function draftOf(o: StoredObject): Draft {
 }
 
 /** Reads an incoming request body for `def`: JSON copy, apiVersion/kind check, metadata shapes. */
-function parseBody(def: KindDef, raw: unknown): Draft {
+function parseBody(def: KindDef, raw: unknown, prior?: StoredObject): Draft {
   if (!isPlainObject(raw)) throw badRequest(`the request body for ${resourceOf(def)} must be a JSON object`);
-  const json = toFrozenJson(raw, '') as JsonObject;
+  // Parts of the body that are parts of the stored object are reused, not copied (see toFrozenJson).
+  const json = toFrozenJson(raw, '', new Set(), prior) as JsonObject;
   const { apiVersion, kind, metadata, ...body } = json;
   if (kind !== undefined && kind !== def.kind) {
     throw badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${def.kind})`);
@@ -653,10 +654,17 @@ function applyUpdate(
   return result(w.state, w.object, [w.event]);
 }
 
+/** The stored object a request body names, if any (only to reuse its parts while parsing). */
+function storedFor(state: ApiState, def: KindDef, meta: unknown): StoredObject | undefined {
+  if (!isPlainObject(meta) || typeof meta.name !== 'string') return undefined;
+  const ns = def.namespaced && typeof meta.namespace === 'string' ? meta.namespace : undefined;
+  return state.objects[objectKey(def.kind, ns, meta.name)];
+}
+
 function lookupForUpdate(state: ApiState, obj: unknown, what: string): { def: KindDef; d: Draft; key: string; existing: StoredObject } {
   if (!isPlainObject(obj)) throw badRequest(`the object to ${what} must be a JSON object`);
   const def = kindDef(state, obj.kind);
-  const d = parseBody(def, obj);
+  const d = parseBody(def, obj, storedFor(state, def, obj.metadata));
   if (d.meta.name === undefined) {
     throw badRequest(`resource name may not be empty (${resourceOf(def)})`, { kind: def.kind, resource: resourceOf(def) });
   }
@@ -740,7 +748,7 @@ export function patchObject(
     checkRv(def, existing, pm.resourceVersion); // U4 precondition
   }
   const merged = mergePatch(existing as unknown as Json, p);
-  const d = parseBody(def, merged);
+  const d = parseBody(def, merged, existing);
   if (d.meta.name !== undefined && d.meta.name !== n) {
     throw badRequest(`the name of the object (${d.meta.name}) does not match the name on the URL (${n})`, {
       kind: def.kind,
