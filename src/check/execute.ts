@@ -7,6 +7,7 @@ import type { LogEntry, Simulator } from '../engine/simulator.ts';
 import { settle } from '../engine/settle.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
+import { PctChooser, type PctSchedule } from './pct.ts';
 import { type Property, type PropertyKind, reached, violation } from './property.ts';
 
 /** A violated property, or an engine-detected failure of the model (kind `engine`). */
@@ -30,7 +31,9 @@ export type Schedule =
   /** Random mode: at each step take enabled[c % n]. */
   | { readonly kind: 'choices'; readonly choices: readonly number[] }
   /** Replay: action ids; `strict` fails when one is not enabled, otherwise it is skipped. */
-  | { readonly kind: 'ids'; readonly ids: readonly string[]; readonly strict: boolean };
+  | { readonly kind: 'ids'; readonly ids: readonly string[]; readonly strict: boolean }
+  /** Random mode, PCT priorities (see ./pct.ts). */
+  | PctSchedule;
 
 export interface ExecuteOptions {
   /** Keep the full execution log. */
@@ -98,13 +101,17 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
   const initial = checkAlways(ctx, world, 0);
   if (initial) return { ids, world, violation: initial, end: 'violation', log };
 
-  const length = schedule.kind === 'choices' ? schedule.choices.length : schedule.ids.length;
+  const length = schedule.kind === 'choices' ? schedule.choices.length : schedule.kind === 'pct' ? schedule.maxSteps : schedule.ids.length;
+  const pct = schedule.kind === 'pct' ? new PctChooser(schedule) : undefined;
   for (let i = 0; i < length; i++) {
     const actions = ctx.sim.enabled(world, ctx.scenario);
     let action;
     if (schedule.kind === 'choices') {
       if (actions.length === 0) break;
       action = actions[schedule.choices[i] % actions.length];
+    } else if (schedule.kind === 'pct') {
+      if (actions.length === 0) break;
+      action = pct!.choose(world, actions);
     } else {
       const want = schedule.ids[i];
       action = actions.find((a) => a.id === want);

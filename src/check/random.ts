@@ -8,7 +8,7 @@ import { wallClockMs } from './stopwatch.ts';
 import * as fc from 'fast-check';
 import type { Scenario } from '../engine/system.ts';
 import { type Target, type TargetOptions, contextFor, target } from './context.ts';
-import { type CheckContext, type Execution, type Violation, execute } from './execute.ts';
+import { type CheckContext, type Execution, type Schedule, type Violation, execute } from './execute.ts';
 import { minimize } from './minimize.ts';
 import type { ModelDef } from './model.ts';
 import { TRACE_FORMAT, type TraceFile } from '../trace/format.ts';
@@ -39,6 +39,32 @@ export interface RandomOptions extends TargetOptions {
   readonly shard?: Shard;
   /** Called once, when the first failing run ends (before fast-check shrinks it): for timing. */
   readonly onFirstViolation?: (run: number) => void;
+  /**
+   * How random schedules are drawn: `uniform` (default) picks uniformly among enabled actions
+   * at each step; `pct` uses PCT priorities (./pct.ts), which keeps single actors (an
+   * undelivered watch event, a paused handler) waiting for long; `mixed` alternates both.
+   */
+  readonly strategy?: RandomStrategy;
+}
+
+export type RandomStrategy = 'uniform' | 'pct' | 'mixed';
+
+/** A drawn schedule: choice indices (uniform), or a PCT seed and depth. */
+export type ScheduleDraw = number[] | { readonly pct: { readonly seed: number; readonly depth: number } };
+
+/** PCT draws: seed and 0-4 priority change points; not shrunk (the id-level minimiser shortens the trace). */
+export function pctArbitrary(): fc.Arbitrary<ScheduleDraw> {
+  return fc.noShrink(fc.record({ seed: fc.nat(), depth: fc.integer({ min: 0, max: 4 }) })).map((pct) => ({ pct }));
+}
+
+export function scheduleDrawArbitrary(strategy: RandomStrategy, maxSteps = 60): fc.Arbitrary<ScheduleDraw> {
+  if (strategy === 'uniform') return scheduleArbitrary(maxSteps);
+  if (strategy === 'pct') return pctArbitrary();
+  return fc.oneof(scheduleArbitrary(maxSteps), pctArbitrary());
+}
+
+export function scheduleOf(draw: ScheduleDraw, maxSteps = 60): Schedule {
+  return Array.isArray(draw) ? { kind: 'choices', choices: draw } : { kind: 'pct', seed: draw.pct.seed, depth: draw.pct.depth, maxSteps };
 }
 
 export interface CheckReport {
@@ -120,11 +146,11 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   let violated = false;
   const fixedScenario = opts.scenario !== undefined ? contextFor(t, opts.scenario) : undefined;
   const scArb = fixedScenario ? fc.constant(fixedScenario.scenario) : scenarioArbitrary(t);
-  const prop = fc.property(scArb, scheduleArbitrary(opts.maxSteps), (sc, choices) => {
+  const prop = fc.property(scArb, scheduleDrawArbitrary(opts.strategy ?? 'uniform', opts.maxSteps), (sc, draw) => {
     runs++;
     let run: Execution;
     try {
-      run = execute(ctxOf(sc), { kind: 'choices', choices }, { coverage: reached });
+      run = execute(ctxOf(sc), scheduleOf(draw, opts.maxSteps), { coverage: reached });
     } catch (e) {
       internalError ??= e;
       return false;
@@ -148,16 +174,16 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
     numRuns,
     ...(seed !== undefined ? { seed } : {}),
     ...(opts.path !== undefined ? { path: opts.path } : {}),
-    ...(opts.examples ? { examples: opts.examples.map(([s, c]) => [s, c] as [Scenario, number[]]) } : {}),
+    ...(opts.examples ? { examples: opts.examples.map(([s, c]) => [s, c] as [Scenario, ScheduleDraw]) } : {}),
   });
   // fast-check 4 sets errorInstance for a `false` too; only a thrown error (an engine bug) is rethrown.
   if (details.failed && internalError) throw internalError;
   if (!details.failed || !details.counterexample) {
     return { ...base, result: 'holds', stats: { runs, steps, durationMs: wallClockMs() - started, seed: details.seed }, coverage: coverageRecord(t, reached) };
   }
-  const [sc, choices] = details.counterexample;
+  const [sc, draw] = details.counterexample;
   const ctx = { ...ctxOf(sc), scenarioName: fixedScenario?.scenarioName ?? scenarioNameOf(model, sc) };
-  let run = execute(ctx, { kind: 'choices', choices });
+  let run = execute(ctx, scheduleOf(draw, opts.maxSteps));
   const shrunkFrom = run.ids.length;
   if (!opts.noMinimize) run = minimize(ctx, run);
   const trace = toTrace(t, ctx, run, { mode: 'random', seed: details.seed, path: details.counterexamplePath ?? undefined, shrunkFrom });
