@@ -118,10 +118,10 @@ export function runChild<T>(script: string, arg: unknown, timeoutMs = 600_000): 
 }
 
 /** Render rows as an aligned text table. */
-export function renderTable(rows: readonly (readonly string[])[]): string {
+export function renderTable(rows: readonly (readonly string[])[], leftColumns: readonly number[] = [0]): string {
   if (rows.length === 0) return '';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (r: readonly string[]) => r.map((c, i) => (leftColumns.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }
