@@ -220,7 +220,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         const a = actions[i];
         if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
         if (depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
-        if (por && sleep.has(a.id)) continue;
+        if (por && sleep.size !== 0 && sleep.has(a.id)) continue;
         const r = ctx.sim.step(world, a, ctx.scenario);
         stats.transitions++;
         const fpA = footprintOf(r.entry);
@@ -232,7 +232,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         } else {
           let childSleep: Map<string, Footprint> = new Map();
           if (por) {
-            for (const [id, f] of sleep) if (!dependent(f, fpA)) childSleep.set(id, f);
+            if (sleep.size !== 0) for (const [id, f] of sleep) if (!dependent(f, fpA)) childSleep.set(id, f);
             for (const [id, f] of done) if (!dependent(f, fpA)) childSleep.set(id, f);
           }
           dfs(r.world, depth + 1, childSleep);

@@ -62,7 +62,6 @@ const cache = new WeakMap<object, Canon>();
 const informerCache = new WeakMap<InformerState, Canon>();
 const inflightCache = new WeakMap<Inflight, Canon>();
 const queueAbstractCache = new WeakMap<QueueState, Canon>();
-const controllerCache = { exact: new WeakMap<ControllerState, Canon>(), abstract: new WeakMap<ControllerState, Canon>() };
 const stringCache = new Map<string, Canon>();
 
 function hashString(str: string): Canon {
@@ -180,7 +179,12 @@ function canonNumber(value: number): Canon {
   return hashString(`n${value}`);
 }
 
-function canon(value: unknown): Canon {
+/** `canon`, but without caching `value` itself (for values hashed once by a cached parent). */
+function canonOnce(value: unknown): Canon {
+  return canon(value, false);
+}
+
+function canon(value: unknown, cacheIt = true): Canon {
   switch (typeof value) {
     case 'string':
       return canonString(value);
@@ -225,7 +229,7 @@ function canon(value: unknown): Canon {
     out = m.done();
   }
   // World values are immutable by construction, so identity is a safe cache key.
-  if (out.n >= CACHE_MIN_NODES) cache.set(obj, out);
+  if (cacheIt && out.n >= CACHE_MIN_NODES) cache.set(obj, out);
   return out;
 }
 
@@ -284,7 +288,8 @@ function inflightCanon(f: Inflight): Canon {
   if (c) return c;
   const m = new Mixer(12);
   m.mix(hashString(f.id));
-  m.mix(canon(f.pending));
+  // The effect object lives only in this record, whose hash is cached.
+  m.mix(canonOnce(f.pending));
   let n = 0;
   for (let r = f.results; r; r = r.tail) {
     const h = r.head;
@@ -303,10 +308,8 @@ function inflightCanon(f: Inflight): Canon {
   return c;
 }
 
+/** Not cached: nearly every step makes a new controller state, so a cache would almost never hit. */
 function controllerCanon(c: ControllerState, exact: boolean): Canon {
-  const store = exact ? controllerCache.exact : controllerCache.abstract;
-  let out = store.get(c);
-  if (out) return out;
   const m = new Mixer(13);
   // Informer and queue names are fixed by the controller definition (same insertion order in every world).
   for (const k in c.informers) {
@@ -326,9 +329,7 @@ function controllerCanon(c: ControllerState, exact: boolean): Canon {
   m.mix(c.started ? T_TRUE : T_FALSE);
   if (exact) m.mix(canon(c.timers));
   else for (const t of sortedKeys(c.timers)) m.mix(hashString(t));
-  out = m.done();
-  store.set(c, out);
-  return out;
+  return m.done();
 }
 
 interface Timer {
