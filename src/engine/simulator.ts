@@ -180,6 +180,39 @@ class InflightRecord implements Inflight {
   }
 }
 
+/**
+ * A watch event as fanOut queues it (the common case): plain {@link PendingEvent} fields, plus
+ * its delivery action id, built once and kept out of sight of Object.keys, JSON and equality.
+ */
+class WatchedEvent implements PendingEvent {
+  #deliverId: string | undefined;
+  constructor(
+    readonly type: PendingEvent['type'],
+    readonly key: string,
+    readonly object: StoredObject,
+  ) {}
+  deliverId(ctrl: string): string {
+    return (this.#deliverId ??= `deliver ${this.key} ${this.type} -> ${ctrl}`);
+  }
+}
+
+function deliverId(ev: PendingEvent, ctrl: string): string {
+  if (ev instanceof WatchedEvent) return ev.deliverId(ctrl);
+  const label = ev.type === 'DELETED' && ev.tombstone ? 'DELETED(tombstone)' : ev.type;
+  return `deliver ${ev.key} ${label} -> ${ctrl}`;
+}
+
+const clockIds = new Map<number, string>();
+
+function clockId(to: number): string {
+  let id = clockIds.get(to);
+  if (id === undefined) {
+    id = `clock: advance to ${formatTime(to)}`;
+    if (clockIds.size < 10_000) clockIds.set(to, id);
+  }
+  return id;
+}
+
 interface HandlerHost {
   informerOf(txn: StepTxn, ctrl: string, kind: string): InformerState;
   performApi(txn: StepTxn, e: Effect, ctrl: string): unknown;
@@ -345,7 +378,7 @@ export class Simulator {
     this.userActions(world, scenario, out, out.length === 0);
     this.faultActions(world, out);
     const next = this.nextTimer(world);
-    if (next !== undefined) out.push({ kind: 'clock', id: `clock: advance to ${formatTime(next)}`, actor: 'clock', to: next });
+    if (next !== undefined) out.push({ kind: 'clock', id: clockId(next), actor: 'clock', to: next });
     return out;
   }
 
@@ -380,8 +413,7 @@ export class Simulator {
       next: for (let index = 0; index < pending.length; index++) {
         const ev = pending[index];
         for (let j = 0; j < index; j++) if (pending[j].key === ev.key) continue next;
-        const label = ev.type === 'DELETED' && ev.tombstone ? 'DELETED(tombstone)' : ev.type;
-        out.push({ kind: 'deliver', id: `deliver ${ev.key} ${label} -> ${ctrl}`, actor: ctrl, controller: ctrl, informer: kind, index });
+        out.push({ kind: 'deliver', id: deliverId(ev, ctrl), actor: ctrl, controller: ctrl, informer: kind, index });
       }
     }
     // In-flight handlers paused at a scheduling point.
@@ -573,7 +605,7 @@ export class Simulator {
         if (!inf) continue;
         const key = keyOf(ev.object);
         txn.write(`pending/${def.name}/${key}`);
-        c = { ...c, informers: { ...c.informers, [ev.object.kind]: { ...inf, pending: [...inf.pending, { type: ev.type, key, object: ev.object }] } } };
+        c = { ...c, informers: { ...c.informers, [ev.object.kind]: { ...inf, pending: [...inf.pending, new WatchedEvent(ev.type, key, ev.object)] } } };
         changed = true;
       }
       if (changed) txn.setController(def.name, c);
