@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   if (want('throughput')) {
     log('throughput: random walks');
-    add(runThroughput({ steps: q ? 50_000 : 200_000, warmupSteps: 20_000, walkLength: 100, seed: 1, repeats: q ? 1 : 3 }));
+    add(runThroughput({ steps: q ? 50_000 : 200_000, warmupSteps: 20_000, walkLength: 100, seed: 1, repeats: q ? 1 : 5 }));
   }
   if (want('exhaustive')) {
     log('exhaustive: fix2 proof with and without POR (child processes)');

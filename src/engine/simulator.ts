@@ -213,6 +213,21 @@ function clockId(to: number): string {
   return id;
 }
 
+/** The environment of one API call: the world's clock and its seeded RNG (advanced on use). */
+class StepApiEnv implements ApiEnv {
+  usedRng = false;
+  constructor(
+    readonly now: number,
+    public rng: number,
+  ) {}
+  randomInt(n: number): number {
+    this.usedRng = true;
+    const [v, next] = nextInt(this.rng, n);
+    this.rng = next;
+    return v;
+  }
+}
+
 interface HandlerHost {
   informerOf(txn: StepTxn, ctrl: string, kind: string): InformerState;
   performApi(txn: StepTxn, e: Effect, ctrl: string): unknown;
@@ -573,19 +588,10 @@ export class Simulator {
 
   /** Run a pure API-server call against the world; fan its watch events out to informers. */
   private api<T>(txn: StepTxn, call: (state: ApiState, env: ApiEnv) => ApiResult<T>): T {
-    let rng = txn.world.rng;
-    let usedRng = false;
-    const env: ApiEnv = {
-      now: txn.world.clock,
-      randomInt: (n) => {
-        usedRng = true;
-        const [v, next] = nextInt(rng, n);
-        rng = next;
-        return v;
-      },
-    };
+    const env = new StepApiEnv(txn.world.clock, txn.world.rng);
     const out = call(txn.world.api, env);
-    if (usedRng) {
+    const rng = env.rng;
+    if (env.usedRng) {
       txn.read('rng');
       txn.write('rng');
     }
