@@ -17,6 +17,7 @@ export interface ExhaustiveJob {
   readonly stopAtFirst?: boolean;
   readonly maxStates?: number;
   readonly maxTimeMs?: number;
+  readonly maxDepth?: number;
 }
 
 export interface ExhaustiveOutcome {
@@ -53,6 +54,7 @@ export function runExhaustiveJob(job: ExhaustiveJob): ExhaustiveOutcome {
     stopAtFirst: job.stopAtFirst,
     maxStates: job.maxStates,
     maxTimeMs: job.maxTimeMs,
+    maxDepth: job.maxDepth,
     onProgress: sample,
   });
   sample();
