@@ -155,6 +155,7 @@ class InflightRecord implements Inflight {
   readonly pending: Effect;
   #gen: Gen | undefined;
   #resumeId: string | undefined;
+  #lockKey: string | undefined;
 
   constructor(base: Omit<Inflight, 'pending'>, controller: string, results: ResultList | undefined, steps: number, pending: Effect, gen: Gen) {
     this.id = base.id;
@@ -173,6 +174,12 @@ class InflightRecord implements Inflight {
     const gen = this.#gen;
     this.#gen = undefined;
     return gen;
+  }
+
+  /** `mutex/key` of a pending lock. */
+  lockKey(): string {
+    const p = this.pending as Extract<Effect, { op: 'lock' }>;
+    return (this.#lockKey ??= `${p.mutex}/${p.key}`);
   }
 
   resumeId(): string {
@@ -225,6 +232,28 @@ class StepApiEnv implements ApiEnv {
     const [v, next] = nextInt(this.rng, n);
     this.rng = next;
     return v;
+  }
+}
+
+class QueueEntry {
+  readonly workers: number;
+  private readonly ids = new Map<string, string>();
+  private readonly prefix: string;
+  constructor(
+    ctrl: string,
+    readonly name: string,
+    def: QueueDef<any>,
+  ) {
+    this.workers = def.workers;
+    this.prefix = `${ctrl}/${name}: ${handlerName(def)}(`;
+  }
+  beginId(item: string): string {
+    let id = this.ids.get(item);
+    if (id === undefined) {
+      id = `${this.prefix}${item}) begin`;
+      if (this.ids.size < 10_000) this.ids.set(item, id);
+    }
+    return id;
   }
 }
 
@@ -315,6 +344,7 @@ export class Simulator {
   readonly options: EngineOptions;
   private readonly controllerDefs: ReadonlyMap<string, ControllerDef<any>>;
   private readonly externalDefs: ReadonlyMap<string, ExternalSystemDef<any>>;
+  private readonly queueLists = new Map<ControllerDef<any>, readonly QueueEntry[]>();
   private readonly systemActionCache = new WeakMap<ApiState, readonly Action[]>();
   private readonly userOpCache = new WeakMap<readonly UserOp[], ReadonlyArray<readonly [actor: string, ops: readonly UserOp[], ids: readonly string[]]>>();
   private readonly maxLocal: number;
@@ -437,10 +467,7 @@ export class Simulator {
     for (const id of inflightIds) {
       const f = c.inflight[id];
       const p = f.pending;
-      if (p.op === 'lock') {
-        const holder = c.locks[`${p.mutex}/${p.key}`];
-        if (holder !== undefined) continue;
-      }
+      if (p.op === 'lock' && c.locks[f instanceof InflightRecord ? f.lockKey() : `${p.mutex}/${p.key}`] !== undefined) continue;
       const base = this.resumeId(f);
       out.push({ kind: 'resume', id: base, actor: ctrl, controller: ctrl, inflight: id, fail: false });
       if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external') {
@@ -456,18 +483,11 @@ export class Simulator {
       }
       return;
     }
-    for (const qname in def.queues) {
-      const q = c.queues[qname];
+    for (const entry of this.queuesOf(def)) {
+      const q = c.queues[entry.name];
       if (q.queue.length === 0) continue;
-      const qdef = def.queues[qname];
-      if (countKeys(q.processing, qdef.workers) >= qdef.workers) continue;
-      out.push({
-        kind: 'begin',
-        id: `${ctrl}/${qname}: ${handlerName(qdef)}(${q.queue[0]}) begin`,
-        actor: ctrl,
-        controller: ctrl,
-        queue: qname,
-      });
+      if (countKeys(q.processing, entry.workers) >= entry.workers) continue;
+      out.push({ kind: 'begin', id: entry.beginId(q.queue[0]), actor: ctrl, controller: ctrl, queue: entry.name });
     }
     for (const task in c.timers) {
       if (c.timers[task] <= world.clock) {
@@ -491,6 +511,16 @@ export class Simulator {
       if (op.whenIdle && !idle) continue;
       out.push({ kind: 'user', id: ids[next], actor, op });
     }
+  }
+
+  /** A controller's queues in definition order, with their begin ids memoised per item. */
+  private queuesOf(def: ControllerDef<any>): readonly QueueEntry[] {
+    let list = this.queueLists.get(def);
+    if (!list) {
+      list = Object.entries(def.queues).map(([name, q]) => new QueueEntry(def.name, name, q));
+      this.queueLists.set(def, list);
+    }
+    return list;
   }
 
   /** The id of resuming an in-flight handler (without the fault suffix). */
