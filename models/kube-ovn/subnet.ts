@@ -29,7 +29,6 @@ export function subnetHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory>
     // mirrors pkg/controller/subnet.go enqueueDeleteSubnet (the informer DELETE: the object is gone)
     delete(ctx, obj) {
       ctx.enqueue(Q.deleteSubnet, obj.metadata.name!);
-      void cfg;
     },
   };
 }

@@ -46,6 +46,8 @@ export interface ExecuteOptions {
   readonly coverage?: Set<string>;
   /** Lenient id replay: called for each recorded id skipped because it was not enabled (index into the schedule). */
   readonly onSkip?: (index: number, id: string) => void;
+  /** Called with the world after every executed step (settling and probe steps included: trim to the returned ids). */
+  readonly onStep?: (world: World, entry: LogEntry) => void;
 }
 
 export interface Execution {
@@ -130,6 +132,7 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
     world = r.world;
     ids.push(action.id);
     log?.push(r.entry);
+    opts.onStep?.(world, r.entry);
     if (coverage) recordCoverage(ctx, world, coverage);
     const v = checkAlways(ctx, world, ids.length);
     if (v) return { ids, world, violation: v, end: 'violation', log };
@@ -143,6 +146,7 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
     onStep: (w, entry) => {
       ids.push(entry.id);
       log?.push(entry);
+      opts.onStep?.(w, entry);
       if (coverage) recordCoverage(ctx, w, coverage);
       violated = checkAlways(ctx, w, ids.length);
       return violated === undefined;

@@ -62,12 +62,21 @@ function footprintOf(entry: { reads: readonly string[]; writes: readonly string[
 }
 
 /** Decide whether a quiescent world is stable (a violation if it deadlocked). */
-function stableAt(ctx: CheckContext, world: World, actions: readonly Action[]): { stable: boolean; violation?: Violation } {
+/**
+ * What a state's enabled actions say about it: quiescent (only faults and the clock left),
+ * stable (quiescent and nothing makes progress any more) and, at a stable state, a deadlock or
+ * a violated `atStable` property.
+ */
+function classify(ctx: CheckContext, world: World, actions: readonly Action[], depth: number): { quiet: boolean; stable: boolean; violation?: Violation } {
+  if (!isQuiescent(actions)) return { quiet: false, stable: false };
   const stuck = deadlock(world);
-  if (stuck) return { stable: true, violation: { property: stuck.kind, kind: 'engine', message: stuck.message, step: 0 } };
-  if (!actions.some((a) => a.kind === 'clock')) return { stable: true };
-  const probe = settle(ctx.sim, ctx.scenario, world, { maxSteps: 2000 });
-  return { stable: probe.kind === 'stable' && probe.steps === 0 };
+  if (stuck) return { quiet: true, stable: true, violation: { property: stuck.kind, kind: 'engine', message: stuck.message, step: depth } };
+  let stable = true;
+  if (actions.some((a) => a.kind === 'clock')) {
+    const probe = settle(ctx.sim, ctx.scenario, world, { maxSteps: 2000 });
+    stable = probe.kind === 'stable' && probe.steps === 0;
+  }
+  return { quiet: true, stable, violation: stable ? checkAtStable(ctx, world, depth) : undefined };
 }
 
 export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = {}): CheckReport {
@@ -130,27 +139,15 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       const world = node.world;
       if (world.failure) continue;
       const actions = ctx.sim.enabled(world, ctx.scenario);
-      let stable = false;
-      if (isQuiescent(actions)) {
-        const s = stableAt(ctx, world, actions);
-        stable = s.stable;
-        if (s.violation) {
-          report(pathTo(head), { ...s.violation, step: node.depth });
-          continue;
-        }
-        if (stable) {
-          const v = checkAtStable(ctx, world, node.depth);
-          if (v) {
-            report(pathTo(head), v);
-            continue;
-          }
-        }
+      const { quiet, stable, violation } = classify(ctx, world, actions, node.depth);
+      if (violation) {
+        report(pathTo(head), violation);
+        continue;
       }
       if (node.depth >= maxDepth) {
         stats.complete = false;
         continue;
       }
-      const quiet = isQuiescent(actions);
       for (let i = 0; i < actions.length && !stopped; i++) {
         const a = actions[i];
         if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
@@ -200,22 +197,13 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       stats.maxDepth = Math.max(stats.maxDepth, depth);
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);
-      let stable = false;
-      if (isQuiescent(actions)) {
-        const s = stableAt(ctx, world, actions);
-        stable = s.stable;
-        if (s.violation) return report(path, { ...s.violation, step: depth });
-        if (stable) {
-          const v = checkAtStable(ctx, world, depth);
-          if (v) return report(path, v);
-        }
-      }
+      const { quiet, stable, violation } = classify(ctx, world, actions, depth);
+      if (violation) return report(path, violation);
       if (depth >= maxDepth) {
         stats.complete = false;
         return;
       }
       const done: Array<[string, Footprint]> = [];
-      const quiet = isQuiescent(actions);
       for (let i = 0; i < actions.length && !stopped; i++) {
         const a = actions[i];
         if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;

@@ -570,7 +570,7 @@ export class Simulator {
     const txn = new StepTxn(world);
     switch (action.kind) {
       case 'user':
-        this.runUser(txn, action, scenario);
+        this.runUser(txn, action);
         break;
       case 'deliver':
         this.runDeliver(txn, action.controller, action.informer, action.index, action.id);
@@ -713,7 +713,7 @@ export class Simulator {
 
   // --- user operations ----------------------------------------------------------------------
 
-  private runUser(txn: StepTxn, action: Extract<Action, { kind: 'user' }>, scenario: Scenario): void {
+  private runUser(txn: StepTxn, action: Extract<Action, { kind: 'user' }>): void {
     const op = action.op;
     txn.write(`user/${action.actor}`);
     for (const k of op.afterGone ?? []) txn.read(`api/${k}`);
@@ -727,7 +727,6 @@ export class Simulator {
       if (!isApiError(e)) throw e;
       txn.notes.push(`error: ${e.message}`);
     }
-    void scenario;
   }
 
   // --- informers ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 import type { StoredObject } from '../api/types.ts';
 import type { CheckContext, Violation } from '../check/execute.ts';
 import { execute } from '../check/execute.ts';
-import type { LogEntry } from '../engine/simulator.ts';
 import type { World } from '../engine/world.ts';
 import type { TraceFile } from '../trace/format.ts';
 
@@ -47,24 +46,32 @@ function changedKeys(before: World, after: World): string[] {
 
 /** Replay `trace` (strictly) in `ctx` and collect the timeline. */
 export function buildTimeline(ctx: CheckContext & { scenarioName?: string }, trace: TraceFile): Timeline {
-  const run = execute(ctx, { kind: 'ids', ids: trace.steps, strict: true }, { log: true, settle: trace.violation.kind === 'atStable' });
   const steps: TimelineStep[] = [];
   let world = ctx.root;
-  // Re-walk the log to capture each intermediate world (execute keeps only the last).
-  for (const entry of run.log as LogEntry[]) {
-    const r = ctx.sim.stepById(world, entry.id, ctx.scenario);
-    if (!r) break;
-    steps.push({
-      step: entry.step,
-      id: entry.id,
-      actor: entry.actor,
-      notes: entry.notes,
-      changed: changedKeys(world, r.world),
-      objects: r.world.api.objects,
-      externals: r.world.externals,
-      clock: r.world.clock,
-    });
-    world = r.world;
+  const run = execute(
+    ctx,
+    { kind: 'ids', ids: trace.steps, strict: true },
+    {
+      settle: trace.violation.kind === 'atStable',
+      onStep: (next, entry) => {
+        steps.push({
+          step: entry.step,
+          id: entry.id,
+          actor: entry.actor,
+          notes: entry.notes,
+          changed: changedKeys(world, next),
+          objects: next.api.objects,
+          externals: next.externals,
+          clock: next.clock,
+        });
+        world = next;
+      },
+    },
+  );
+  // Settling may run probe steps past the stable world; the run's ids end at that world.
+  if (steps.length > run.ids.length) {
+    steps.length = run.ids.length;
+    world = run.world;
   }
   return {
     model: trace.model,
