@@ -195,7 +195,8 @@ export const kubeOvnProperties: readonly Property[] = [
  * The class of a Kube-OVN violation, from the final state: scenario A (an IP CR whose owner and
  * subnet are gone), scenario B as reported (a terminating subnet at V4USED=0 that waits for no live
  * pod), stale status (a terminating subnet showing V4USED>0 with no IP CR left in it), an IP CR stuck
- * terminating, or other. The evidence lists the objects that decide it.
+ * terminating; otherwise what the property saw (IPAM out of sync, a duplicate address, a wrong
+ * subnet count) or other. The evidence lists the objects that decide it.
  */
 export function classifyKubeOvn(v: WorldView, violation: { readonly property: string; readonly message: string }): Classification {
   const leaked = v.list<IP>('IP').filter((ip) => !ownerExists(v, ip) && !v.get('Subnet', undefined, ip.spec!.subnet));
@@ -225,5 +226,11 @@ export function classifyKubeOvn(v: WorldView, violation: { readonly property: st
     };
   }
   if (stuckSubnets.length) return { label: 'subnet held by orphaned IP CRs', evidence: stuckSubnets.map(subnetFacts) };
-  return { label: 'other', evidence: [`${violation.property}: ${violation.message}`] };
+  // Not a stuck object: name what the property saw.
+  const named: Record<string, string> = {
+    'ipam-matches-ip-crs': 'IPAM out of sync with IP CRs',
+    'no-duplicate-address': 'duplicate address',
+    'subnet-status-accurate': 'wrong subnet count',
+  };
+  return { label: named[violation.property] ?? 'other', evidence: violation.message.split('; ') };
 }

@@ -40,9 +40,10 @@ export interface RandomOptions extends TargetOptions {
   /** Called once, when the first failing run ends (before fast-check shrinks it): for timing. */
   readonly onFirstViolation?: (run: number) => void;
   /**
-   * How random schedules are drawn: `uniform` (default) picks uniformly among enabled actions
-   * at each step; `pct` uses PCT priorities (./pct.ts), which keeps single actors (an
-   * undelivered watch event, a paused handler) waiting for long; `mixed` alternates both.
+   * How random schedules are drawn: `uniform` picks uniformly among enabled actions at each
+   * step; `pct` uses PCT priorities (./pct.ts), which keeps single actors (an undelivered watch
+   * event, a paused handler) waiting for long; `mixed` (default) draws either, so bugs that need
+   * a starved actor are found without opting in.
    */
   readonly strategy?: RandomStrategy;
 }
@@ -146,7 +147,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   let violated = false;
   const fixedScenario = opts.scenario !== undefined ? contextFor(t, opts.scenario) : undefined;
   const scArb = fixedScenario ? fc.constant(fixedScenario.scenario) : scenarioArbitrary(t);
-  const prop = fc.property(scArb, scheduleDrawArbitrary(opts.strategy ?? 'uniform', opts.maxSteps), (sc, draw) => {
+  const prop = fc.property(scArb, scheduleDrawArbitrary(opts.strategy ?? 'mixed', opts.maxSteps), (sc, draw) => {
     runs++;
     let run: Execution;
     try {

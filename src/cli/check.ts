@@ -25,6 +25,7 @@ export const CHECK_OPTIONS: OptionSpec = {
   workers: { type: 'string' },
   shard: { type: 'string' },
   'no-minimize': { type: 'boolean' },
+  strategy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -112,9 +113,11 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   const workers = int(p, 'workers', 1, 256);
   const shardArg = str(p, 'shard');
   const shard = shardArg === undefined ? undefined : parseShard(shardArg);
+  const strategy = oneOf(p, 'strategy', ['mixed', 'uniform', 'pct'] as const);
   const opts = {
     ...(variant !== undefined ? { variant } : {}),
     ...(props.length ? { properties: props } : {}),
+    ...(strategy ? { strategy } : {}),
     numRuns,
     ...(seed !== undefined ? { seed } : {}),
     ...(maxSteps !== undefined ? { maxSteps } : {}),

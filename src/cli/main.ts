@@ -54,6 +54,7 @@ global options: --debug (stack traces of internal errors), --version, --help
   --workers N           split the runs over N worker threads
   --shard i/n           run only shard i of n (CI matrix jobs; 1-based)
   --no-minimize         keep fast-check's shrunk counterexample as it is
+  --strategy S         how schedules are drawn: mixed (default: uniform or PCT priorities), uniform, pct
   --json                print one JSON object instead of the report
 `,
   explore: `usage: kuberace explore <model> [options]
