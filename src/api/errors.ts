@@ -37,6 +37,8 @@ export interface ApiErrorInit {
  *   throw e;
  * }
  * ```
+ *
+ * @category Errors
  */
 export class ApiError extends Error {
   readonly code: number;
@@ -74,6 +76,8 @@ function hasReason(e: unknown, reason: StatusReason): boolean {
  * ```ts
  * if (isApiError(e)) yield* ctx.log(`API error ${e.code} ${e.reason}`);
  * ```
+ *
+ * @category Errors
  */
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 /**
@@ -89,6 +93,8 @@ export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
  *   throw e;
  * }
  * ```
+ *
+ * @category Errors
  */
 export const isNotFound = (e: unknown): e is ApiError => hasReason(e, 'NotFound');
 /**
@@ -98,6 +104,8 @@ export const isNotFound = (e: unknown): e is ApiError => hasReason(e, 'NotFound'
  * ```ts
  * try { yield* ctx.client.update(withFinalizer); } catch (e) { if (isConflict(e)) return { requeue: true }; throw e; }
  * ```
+ *
+ * @category Errors
  */
 export const isConflict = (e: unknown): e is ApiError => hasReason(e, 'Conflict');
 /**
@@ -107,6 +115,8 @@ export const isConflict = (e: unknown): e is ApiError => hasReason(e, 'Conflict'
  * ```ts
  * try { yield* ctx.client.create(child); } catch (e) { if (!isAlreadyExists(e)) throw e; }
  * ```
+ *
+ * @category Errors
  */
 export const isAlreadyExists = (e: unknown): e is ApiError => hasReason(e, 'AlreadyExists');
 /**
@@ -116,6 +126,8 @@ export const isAlreadyExists = (e: unknown): e is ApiError => hasReason(e, 'Alre
  * ```ts
  * try { yield* ctx.client.update(obj); } catch (e) { if (isInvalid(e)) yield* ctx.log(e.message); else throw e; }
  * ```
+ *
+ * @category Errors
  */
 export const isInvalid = (e: unknown): e is ApiError => hasReason(e, 'Invalid');
 /**
@@ -125,6 +137,8 @@ export const isInvalid = (e: unknown): e is ApiError => hasReason(e, 'Invalid');
  * ```ts
  * try { yield* ctx.client.create(obj); } catch (e) { if (!isForbidden(e)) throw e; }
  * ```
+ *
+ * @category Errors
  */
 export const isForbidden = (e: unknown): e is ApiError => hasReason(e, 'Forbidden');
 /**
@@ -140,6 +154,8 @@ export const isForbidden = (e: unknown): e is ApiError => hasReason(e, 'Forbidde
  *   throw e;
  * }
  * ```
+ *
+ * @category Errors
  */
 export const isBadRequest = (e: unknown): e is ApiError => hasReason(e, 'BadRequest');
 

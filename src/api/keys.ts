@@ -11,6 +11,8 @@ import type { KubeObject } from './types.ts';
  * objectKey('Backup', 'default', 'db'); // 'Backup/default/db'
  * objectKey('Vpc', undefined, 'vpc1'); // 'Vpc/vpc1'
  * ```
+ *
+ * @category Kinds
  */
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
   return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
@@ -23,6 +25,8 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
  * ```ts
  * keyOf({ kind: 'Backup', metadata: { namespace: 'default', name: 'db' } }); // 'Backup/default/db'
  * ```
+ *
+ * @category Kinds
  */
 export function keyOf(obj: KubeObject): string {
   return objectKey(obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? '');
@@ -46,6 +50,8 @@ export function timestamp(ms: number): string {
  * const now = yield* ctx.now();
  * const age = now - (parseTimestamp(obj.metadata.creationTimestamp) ?? now);
  * ```
+ *
+ * @category Kinds
  */
 export function parseTimestamp(ts: string): number | undefined {
   const t = Date.parse(ts);

@@ -83,6 +83,8 @@ export function validateKindDef(def: unknown): KindDef {
  * ```ts
  * defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'Subnet', namespaced: false, statusSubresource: true });
  * ```
+ *
+ * @category Kinds
  */
 export function defineKind(
   def: Partial<KindDef> & Pick<KindDef, 'apiVersion' | 'kind' | 'namespaced'>,
@@ -99,6 +101,8 @@ export function defineKind(
  * ```ts
  * const setup: UserOp[] = [{ verb: 'create', object: { apiVersion: 'v1', kind: NamespaceKind.kind, metadata: { name: 'default' } } }];
  * ```
+ *
+ * @category Kinds
  */
 export const NamespaceKind: KindDef = Object.freeze({
   apiVersion: 'v1',
@@ -116,6 +120,8 @@ export const NamespaceKind: KindDef = Object.freeze({
  * ```ts
  * const pod: KubeObject = { apiVersion: 'v1', kind: PodKind.kind, metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'n1' } };
  * ```
+ *
+ * @category Kinds
  */
 export const PodKind: KindDef = Object.freeze({
   apiVersion: 'v1',
@@ -132,6 +138,8 @@ export const PodKind: KindDef = Object.freeze({
  * ```ts
  * const cm: KubeObject = { apiVersion: 'v1', kind: ConfigMapKind.kind, metadata: { name: 'c', namespace: 'default' }, data: { k: 'v' } };
  * ```
+ *
+ * @category Kinds
  */
 export const ConfigMapKind: KindDef = Object.freeze({
   apiVersion: 'v1',
@@ -148,6 +156,8 @@ export const ConfigMapKind: KindDef = Object.freeze({
  * ```ts
  * const nad: KubeObject = { apiVersion: NetworkAttachmentDefinitionKind.apiVersion, kind: 'NetworkAttachmentDefinition', metadata: { name: 'attach1', namespace: 'default' }, spec: { config: '{}' } };
  * ```
+ *
+ * @category Kinds
  */
 export const NetworkAttachmentDefinitionKind: KindDef = Object.freeze({
   apiVersion: 'k8s.cni.cncf.io/v1',
@@ -166,6 +176,8 @@ export const NetworkAttachmentDefinitionKind: KindDef = Object.freeze({
  * ```ts
  * const served = [...builtinKinds, BackupKind].map((k) => k.kind);
  * ```
+ *
+ * @category Kinds
  */
 export const builtinKinds: readonly KindDef[] = Object.freeze([
   NamespaceKind,

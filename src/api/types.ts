@@ -11,6 +11,8 @@
  * ```ts
  * const ref: OwnerReference = { apiVersion: 'example.com/v1', kind: 'Backup', name: 'db', uid: backup.metadata.uid, controller: true };
  * ```
+ *
+ * @category Objects
  */
 export interface OwnerReference {
   readonly apiVersion: string;
@@ -32,6 +34,8 @@ export interface OwnerReference {
  * ```ts
  * const meta: ObjectMeta = { name: 'db', namespace: 'default', labels: { app: 'pg' }, finalizers: ['example.com/snapshot'] };
  * ```
+ *
+ * @category Objects
  */
 export interface ObjectMeta {
   readonly name?: string;
@@ -65,6 +69,8 @@ export interface ObjectMeta {
  * ```ts
  * interface Backup extends KubeObjectFields<{ volume: string }, { snapshot?: string }> {}
  * ```
+ *
+ * @category Objects
  */
 export interface KubeObjectFields<Spec = unknown, Status = unknown> {
   readonly apiVersion?: string;
@@ -95,6 +101,8 @@ export interface KubeObjectFields<Spec = unknown, Status = unknown> {
  * };
  * const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: '1' } };
  * ```
+ *
+ * @category Objects
  */
 export type KubeObject<Spec = unknown, Status = unknown> =
   | KubeObjectFields<Spec, Status>
@@ -108,6 +116,8 @@ export type KubeObject<Spec = unknown, Status = unknown> =
  * ```ts
  * const terminating = (m: StoredMeta) => m.deletionTimestamp !== undefined;
  * ```
+ *
+ * @category Objects
  */
 export interface StoredMeta extends ObjectMeta {
   readonly name: string;
@@ -133,6 +143,8 @@ export interface StoredMeta extends ObjectMeta {
  *   yield* ctx.log(`${b.metadata.name} at rv ${b.metadata.resourceVersion}: ${b.spec?.volume}`);
  * }
  * ```
+ *
+ * @category Objects
  */
 export interface StoredObject<Spec = unknown, Status = unknown> extends KubeObjectFields<Spec, Status> {
   readonly apiVersion: string;
@@ -149,6 +161,8 @@ export interface StoredObject<Spec = unknown, Status = unknown> extends KubeObje
  * ```ts
  * const kinds: readonly KindDef[] = [BackupKind, PodKind];
  * ```
+ *
+ * @category Kinds
  */
 export interface KindDef {
   /** e.g. `kubeovn.io/v1`, `v1`. */
@@ -191,6 +205,8 @@ export interface WatchEvent {
  * ```ts
  * const retryable = (r: StatusReason) => r === 'Conflict' || r === 'TooManyRequests';
  * ```
+ *
+ * @category Errors
  */
 export type StatusReason =
   | 'NotFound'
@@ -224,6 +240,8 @@ export interface ApiState {
  * ```ts
  * const sys: SystemDef = { kinds: [BackupKind], controllers: [backupController], apiOptions: { deleteRacesFinalizerAdd: true } };
  * ```
+ *
+ * @category Objects
  */
 export interface ApiOptions {
   /** D10: a delete may race a concurrent finalizer add (kubernetes#77988). Off by default. */
@@ -245,6 +263,8 @@ export interface ApiEnv {
  * ```ts
  * yield* ctx.client.delete('Backup', 'default', 'db', { preconditions: { uid: backup.metadata.uid } });
  * ```
+ *
+ * @category Objects
  */
 export interface DeleteOptions {
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
@@ -259,6 +279,8 @@ export interface DeleteOptions {
  * ```ts
  * const mine = yield* ctx.lister('ConfigMap').list({ namespace: 'default', labelSelector: 'app=pg' });
  * ```
+ *
+ * @category Objects
  */
 export interface ListOptions {
   readonly namespace?: string;

@@ -22,6 +22,8 @@ export interface Target {
  * ```ts
  * const opts: TargetOptions = { variant: 'v2', engine: { faults: { restarts: 1 } }, properties: ['no-orphan-snapshot'] };
  * ```
+ *
+ * @category Checking
  */
 export interface TargetOptions {
   readonly variant?: string;

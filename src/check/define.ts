@@ -34,6 +34,8 @@ import type { ControllerDef, ExternalSystemDef } from '../engine/system.ts';
  *   },
  * });
  * ```
+ *
+ * @category Controllers and the engine
  */
 export function defineController<M>(def: ControllerDef<M>): ControllerDef<M> {
   return def;
@@ -59,6 +61,8 @@ export function defineController<M>(def: ControllerDef<M>): ControllerDef<M> {
  *   },
  * });
  * ```
+ *
+ * @category Controllers and the engine
  */
 export function defineExternalSystem<S>(def: ExternalSystemDef<S>): ExternalSystemDef<S> {
   return def;

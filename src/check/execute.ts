@@ -20,6 +20,8 @@ import { type Property, type PropertyKind, reached, violation } from './property
  * const v: Violation | undefined = report.violation;
  * if (v) console.log(`${v.property} (${v.kind}) after step ${v.step}: ${v.message}`);
  * ```
+ *
+ * @category Checking
  */
 export interface Violation {
   readonly property: string;
@@ -78,6 +80,8 @@ export interface Execution {
  * ```ts
  * expect(() => replayTrace(trace, models, { variant: 'v2', strict: true })).toThrow(ModelChangedError);
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export class ModelChangedError extends Error {
   override readonly name = 'ModelChangedError';

@@ -32,6 +32,8 @@ import { type CheckReport, coverageRecord, toTrace } from './random.ts';
  * ```ts
  * const opts: ExhaustiveOptions = { variant: 'v2', scenario: 'create-then-delete', shortest: true, maxStates: 100_000 };
  * ```
+ *
+ * @category Checking
  */
 export interface ExhaustiveOptions extends TargetOptions {
   readonly scenario?: Scenario | string;
@@ -98,6 +100,8 @@ function classify(ctx: CheckContext, world: World, actions: readonly Action[], d
  * const report = checkExhaustive(backupModel, { variant: 'v2', scenario: 'create-then-delete' });
  * console.log(report.result, report.stats.states, report.stats.complete);
  * ```
+ *
+ * @category Checking
  */
 export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = {}): CheckReport {
   const t = target(model, opts);

@@ -14,6 +14,8 @@ import type { Property } from './property.ts';
  * ```ts
  * const v2: VariantDef<{ finalizerFirst: boolean }> = { description: 'finalizer before the snapshot', config: { finalizerFirst: true } };
  * ```
+ *
+ * @category Models and properties
  */
 export interface VariantDef<Config> {
   readonly description: string;
@@ -30,6 +32,8 @@ export interface VariantDef<Config> {
  * const m: ModelDef<{ finalizerFirst: boolean }> = backupModel;
  * console.log(Object.keys(m.variants), m.properties.map((p) => p.name));
  * ```
+ *
+ * @category Models and properties
  */
 export interface ModelDef<Config = unknown> {
   /** Used on the command line and in trace files. */
@@ -66,6 +70,8 @@ export interface ModelDef<Config = unknown> {
  *   scenarios: { 'create-then-delete': createThenDelete },
  * });
  * ```
+ *
+ * @category Models and properties
  */
 export function defineModel<Config>(model: ModelDef<Config>): ModelDef<Config> {
   return model;
@@ -95,6 +101,8 @@ export function propertyOf(model: ModelDef<any>, name: string): Property {
  * ```ts
  * expect(() => checkRandom(backupModel, { variant: 'v9' })).toThrow(UsageError);
  * ```
+ *
+ * @category Models and properties
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

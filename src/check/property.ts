@@ -13,6 +13,8 @@ import type { World } from '../engine/world.ts';
  * ```ts
  * const safety = (p: Property) => p.kind !== ('sometimes' satisfies PropertyKind);
  * ```
+ *
+ * @category Models and properties
  */
 export type PropertyKind = 'always' | 'atStable' | 'sometimes';
 
@@ -24,6 +26,8 @@ export type PropertyKind = 'always' | 'atStable' | 'sometimes';
  * ```ts
  * const noTerminating: PropertyCheck = (v) => v.list('Backup').every((b) => !b.metadata.deletionTimestamp) || 'a Backup is stuck terminating';
  * ```
+ *
+ * @category Models and properties
  */
 export type PropertyCheck = (view: WorldView) => boolean | string | undefined | void;
 
@@ -35,6 +39,8 @@ export type PropertyCheck = (view: WorldView) => boolean | string | undefined | 
  * ```ts
  * const properties: readonly Property[] = [noOrphanSnapshot, deletedWhileReconciling];
  * ```
+ *
+ * @category Models and properties
  */
 export interface Property {
   readonly name: string;
@@ -52,6 +58,8 @@ export interface Property {
  *   Object.keys(v.external<Snapshots>('snapshots')).length <= 1 || 'two snapshots at once',
  * );
  * ```
+ *
+ * @category Models and properties
  */
 export function always(name: string, check: PropertyCheck, description?: string): Property {
   return { name, kind: 'always', check, description };
@@ -71,6 +79,8 @@ export function always(name: string, check: PropertyCheck, description?: string)
  *   return orphans.length === 0 || `snapshot ${orphans.join(', ')} outlives its Backup`;
  * });
  * ```
+ *
+ * @category Models and properties
  */
 export function atStable(name: string, check: PropertyCheck, description?: string): Property {
   return { name, kind: 'atStable', check, description };
@@ -86,6 +96,8 @@ export function atStable(name: string, check: PropertyCheck, description?: strin
  *   !v.get('Backup', 'default', 'db') && v.inflight('backup-controller').length > 0,
  * );
  * ```
+ *
+ * @category Models and properties
  */
 export function sometimes(name: string, check: PropertyCheck, description?: string): Property {
   return { name, kind: 'sometimes', check, description };

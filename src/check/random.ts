@@ -29,6 +29,8 @@ export function scenarioNameOf(model: ModelDef<any>, sc: Scenario): string | und
  * ```ts
  * const opts: RandomOptions = { variant: 'v1', scenario: 'create-then-delete', numRuns: 500, seed: 42 };
  * ```
+ *
+ * @category Checking
  */
 export interface RandomOptions extends TargetOptions {
   /** fast-check runs (default 200). */
@@ -85,6 +87,8 @@ export function scheduleOf(draw: ScheduleDraw, maxSteps = 60): Schedule {
  * const r: CheckReport = checkExhaustive(backupModel, { variant: 'v2' });
  * if (r.result === 'holds' && !r.stats.complete) console.warn('bounded: not a proof');
  * ```
+ *
+ * @category Checking
  */
 export interface CheckReport {
   readonly model: string;
@@ -163,6 +167,8 @@ export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }
  * const report = checkRandom(backupModel, { variant: 'v1', numRuns: 300, seed: 1 });
  * if (report.result === 'violated') console.log(describeTrace(report.counterexample!));
  * ```
+ *
+ * @category Checking
  */
 export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): CheckReport {
   const t = target(model, opts);

@@ -15,6 +15,8 @@ import type { Inflight, World } from '../engine/world.ts';
  *   return Object.values(rules).every((owner) => v.get('FirewallRule', 'default', owner)) || 'a cloud rule outlives its object';
  * };
  * ```
+ *
+ * @category Models and properties
  */
 export class WorldView {
   constructor(readonly world: World) {}

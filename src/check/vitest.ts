@@ -46,6 +46,8 @@ export const DEFAULT_REPLAY_COMMAND = 'npx kuberace replay';
  * ```ts
  * const opts: KuberacePropertyOptions = { variant: 'v2', scenario: 'create-then-delete', dir: 'test/counterexamples/new' };
  * ```
+ *
+ * @category Checking
  */
 export interface KuberacePropertyOptions extends TargetOptions {
   /** A fixed scenario (or a model scenario name); default: the model's scenario arbitrary. */
@@ -82,6 +84,8 @@ interface Pending {
  *   if (e instanceof CounterexampleError) console.log(e.trace.violation.property, e.file);
  * }
  * ```
+ *
+ * @category Checking
  */
 export class CounterexampleError extends Error {
   override readonly name = 'CounterexampleError';
@@ -160,6 +164,8 @@ export class CounterexampleError extends Error {
  * const p: KuberaceProperty = kuberaceProperty(backupModel, { variant: 'v2' });
  * test.prop(p.arbitraries, p.parameters)('v2 holds', p.predicate);
  * ```
+ *
+ * @category Checking
  */
 export interface KuberaceProperty extends fc.IPropertyWithHooks<[Scenario, number[]]> {
   /** For `test.prop(p.arbitraries, p.parameters)(name, p.predicate)`. */
@@ -185,6 +191,8 @@ export interface KuberaceProperty extends fc.IPropertyWithHooks<[Scenario, numbe
  *   fc.assert(p, { ...p.parameters, numRuns: 300 });
  * });
  * ```
+ *
+ * @category Checking
  */
 export function kuberaceProperty(model: ModelDef<any>, opts: KuberacePropertyOptions = {}): KuberaceProperty {
   const t = target(model, opts);
@@ -217,6 +225,8 @@ export function kuberaceProperty(model: ModelDef<any>, opts: KuberacePropertyOpt
  * ```ts
  * fc.assert(p, { reporter: kuberaceReporter, numRuns: 100 });
  * ```
+ *
+ * @category Checking
  */
 export function kuberaceReporter(details: fc.RunDetails<any>): void {
   if (!details.failed) return;
@@ -271,6 +281,8 @@ function withFinalizingShrink(base: fc.IPropertyWithHooks<Ts>, extra: Extra): Ku
  * ```ts
  * const strict: ExpectHoldsOptions = { complete: true, reached: ['deleted-while-reconciling'], dir: false };
  * ```
+ *
+ * @category Checking
  */
 export interface ExpectHoldsOptions {
   /** Where to write the counterexample (default `.kuberace`); false: write none. */
@@ -293,6 +305,8 @@ export interface ExpectHoldsOptions {
  *   expectHolds(checkExhaustive(backupModel, { variant: 'v2' }), { complete: true, reached: 'all' });
  * });
  * ```
+ *
+ * @category Checking
  */
 export function expectHolds(report: CheckReport, opts: ExpectHoldsOptions = {}): void {
   const who = `${report.model}/${report.variant} (${report.mode})`;
@@ -327,6 +341,8 @@ export function expectHolds(report: CheckReport, opts: ExpectHoldsOptions = {}):
  * ```ts
  * const file = writeCounterexample(report.counterexample!, 'test/counterexamples');
  * ```
+ *
+ * @category Checking
  */
 export function writeCounterexample(trace: TraceFile, dir: string = DEFAULT_TRACE_DIR): string {
   const hash = createHash('sha256')

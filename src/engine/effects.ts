@@ -31,6 +31,8 @@ import type { DeleteOptions, KubeObject, ListOptions, StoredObject } from '../ap
  *   }
  * }
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type Effect =
   // Scheduling points
@@ -75,6 +77,8 @@ export type Effect =
  * ```ts
  * const writes: readonly EffectOp[] = ['create', 'update', 'updateStatus', 'patch', 'delete'];
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type EffectOp = Effect['op'];
 
@@ -110,6 +114,8 @@ export function isEffect(value: unknown): value is Effect {
  * ```ts
  * const later: ReconcileResult = { requeueAfterMs: 5_000 };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type ReconcileResult = void | undefined | { readonly requeue?: boolean; readonly requeueAfterMs?: number };
 
@@ -125,6 +131,8 @@ export type ReconcileResult = void | undefined | { readonly requeue?: boolean; r
  *   return { requeueAfterMs: 30_000 };
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type Reconciler<M = unknown> = (ctx: ReconcileContext<M>, key: string) => Generator<Effect, ReconcileResult, unknown>;
 
@@ -138,6 +146,8 @@ export type Reconciler<M = unknown> = (ctx: ReconcileContext<M>, key: string) =>
  *   yield* ctx.updateMemory(() => ({ ready: true }));
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type Task<M = unknown> = (ctx: ReconcileContext<M>) => Generator<Effect, void, unknown>;
 
@@ -149,6 +159,8 @@ export type Task<M = unknown> = (ctx: ReconcileContext<M>) => Generator<Effect, 
  * ```ts
  * if (subnets.length > 0) throw new ReconcileError(`please delete subnet ${subnets[0]} first`);
  * ```
+ *
+ * @category Controllers and the engine
  */
 export class ReconcileError extends Error {
   override readonly name = 'ReconcileError';
@@ -164,6 +176,8 @@ export class ReconcileError extends Error {
  * const fresh = yield* ctx.client.get<Backup>('Backup', ns, name);
  * yield* ctx.client.patch('Backup', ns, name, { status: { phase: 'Done' } }, 'status');
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface Client {
   get<T extends StoredObject = StoredObject>(kind: string, namespace: string | undefined, name: string): Generator<Effect, T, unknown>;
@@ -196,6 +210,8 @@ export interface Client {
  * const backups: Lister<Backup> = ctx.lister<Backup>('Backup');
  * const all = yield* backups.list({ namespace: 'default' });
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface Lister<T extends StoredObject = StoredObject> {
   get(namespace: string | undefined, name: string): Generator<Effect, T, unknown>;
@@ -222,6 +238,8 @@ export interface Lister<T extends StoredObject = StoredObject> {
  *   yield* ctx.external('snapshots', 'create', { id: `${ns}/${name}` });
  * }
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface ReconcileContext<M = unknown> {
   readonly client: Client;

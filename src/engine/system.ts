@@ -16,6 +16,8 @@ import type { RateLimiterConfig } from './workqueue.ts';
  * const l: HandlerLister = ctx.lister('Subnet');
  * const referenced = l.list().some((s) => (s.spec as { vpc?: string }).vpc === obj.metadata.name);
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface HandlerLister<T extends StoredObject = StoredObject> {
   get(namespace: string | undefined, name: string): T | undefined;
@@ -35,6 +37,8 @@ export interface HandlerLister<T extends StoredObject = StoredObject> {
  *   },
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface HandlerContext<M = unknown> {
   lister<T extends StoredObject = StoredObject>(kind: string): HandlerLister<T>;
@@ -67,6 +71,8 @@ export interface HandlerContext<M = unknown> {
  *   delete: (ctx, o, { tombstone }) => ctx.log(`deleted ${o.metadata.name}${tombstone ? ' (tombstone)' : ''}`),
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface EventHandlers<M = unknown> {
   add?(ctx: HandlerContext<M>, obj: StoredObject): void;
@@ -81,6 +87,8 @@ export interface EventHandlers<M = unknown> {
  * ```ts
  * const q: QueueDef = { workers: 2, reconcile: reconcileBackup, rateLimiter: { baseDelayMs: 5, maxDelayMs: 1000_000, bucketQps: 10, bucketBurst: 100 } };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface QueueDef<M = unknown> {
   /** Parallel workers for this queue (Go: `for i := 0; i < workers; i++ { go wait.Until(runWorker) }`). */
@@ -98,6 +106,8 @@ export interface QueueDef<M = unknown> {
  * ```ts
  * const gc: PeriodicDef = { everyMs: 60_000, *run(ctx) { yield* ctx.log('gc'); } };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface PeriodicDef<M = unknown> {
   /** wait.Until period: the next run starts this long after the previous one ended. */
@@ -121,6 +131,8 @@ export interface PeriodicDef<M = unknown> {
  *   queues: { backups: { workers: 1, reconcile: reconcileBackup } },
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface ControllerDef<M = unknown> {
   readonly name: string;
@@ -142,6 +154,8 @@ export interface ControllerDef<M = unknown> {
  * ```ts
  * const get = (s: Snapshots, a: { id: string }): ExternalCallResult<Snapshots> => ({ state: s, result: s[a.id] });
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface ExternalCallResult<S> {
   readonly state: S;
@@ -161,6 +175,8 @@ export interface ExternalCallResult<S> {
  *   calls: { create: (s, a: { id: string; volume: string }) => ({ state: { ...s, [a.id]: a.volume } }) },
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface ExternalSystemDef<S = unknown> {
   readonly name: string;
@@ -178,6 +194,8 @@ export interface ExternalSystemDef<S = unknown> {
  * ```ts
  * calls: { delete: (s, a: { id: string }) => { if (!s[a.id]) throw new ExternalError(`snapshot ${a.id} not found`); return { state: s }; } }
  * ```
+ *
+ * @category Controllers and the engine
  */
 export class ExternalError extends Error {
   override readonly name = 'ExternalError';
@@ -192,6 +210,8 @@ export class ExternalError extends Error {
  * const onlyAdminDeletes: AdmissionHook = (req: AdmissionRequest) =>
  *   req.verb === 'delete' && req.kind === 'Backup' && req.actor !== 'admin' ? 'only admin may delete backups' : undefined;
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface AdmissionRequest {
   readonly verb: 'create' | 'update' | 'updateStatus' | 'patch' | 'delete';
@@ -214,6 +234,8 @@ export interface AdmissionRequest {
  * const noDeleteWhileUsed: AdmissionHook = (req: AdmissionRequest) =>
  *   req.verb === 'delete' && req.kind === 'Vpc' && (req.oldObject?.status as { subnets?: string[] })?.subnets?.length ? "can't delete vpc when any subnet in the vpc" : undefined;
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type AdmissionHook = (request: AdmissionRequest) => string | undefined;
 
@@ -225,6 +247,8 @@ export type AdmissionHook = (request: AdmissionRequest) => string | undefined;
  * ```ts
  * const sys: SystemDef = { kinds: [BackupKind], controllers: [backupController], externals: [snapshots], systemActors: [] };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface SystemDef {
   readonly kinds: readonly KindDef[];
@@ -250,6 +274,8 @@ export interface SystemDef {
  *   { verb: 'patch', kind: 'Backup', namespace: 'default', name: 'db', patch: { spec: { volume: 'pvc-2' } } },
  * ];
  * ```
+ *
+ * @category Controllers and the engine
  */
 export type UserOp = (
   | { readonly verb: 'create'; readonly object: KubeObject }
@@ -281,6 +307,8 @@ export type UserOp = (
  *   ],
  * };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface Scenario {
   /** Operations run to a stable state with the default schedule before exploration starts. */
@@ -297,6 +325,8 @@ export interface Scenario {
  * ```ts
  * checkExhaustive(model, { engine: { faults: { restarts: 1 } } });
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface FaultBudget {
   /** Controller crash + restart (memory lost, caches relisted, start-up code re-run). */
@@ -317,6 +347,8 @@ export interface FaultBudget {
  * ```ts
  * const engine: EngineOptions = { faults: { apiErrors: 1 }, maxReconcileSteps: 200 };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface EngineOptions {
   readonly seed?: number;

@@ -17,6 +17,8 @@ import { withKey, withoutKey } from './records.ts';
  * ```ts
  * const fast: RateLimiterConfig = { baseDelayMs: 5, maxDelayMs: 10_000, bucketQps: 0, bucketBurst: 0 };
  * ```
+ *
+ * @category Controllers and the engine
  */
 export interface RateLimiterConfig {
   /** Per-item exponential base delay in ms (client-go: 5 ms). */

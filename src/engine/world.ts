@@ -43,6 +43,8 @@ export interface ResultList {
  * ```ts
  * const busy = (v: WorldView) => v.inflight().map((f: Inflight) => `${f.handler}(${f.key}) at ${f.pending.op}`);
  * ```
+ *
+ * @category Models and properties
  */
 export interface Inflight {
   readonly id: string;
@@ -95,6 +97,8 @@ export interface Failure {
  * ```ts
  * const objects = (v: WorldView) => Object.keys(v.world.api.objects).length;
  * ```
+ *
+ * @category Models and properties
  */
 export interface World {
   /** Simulation time in ms. */

@@ -19,6 +19,8 @@ import type { Violation } from '../check/execute.ts';
  * ```ts
  * if (JSON.parse(text).format !== TRACE_FORMAT) throw new Error('not a kuberace trace');
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export const TRACE_FORMAT = 'kuberace-trace/1';
 
@@ -32,6 +34,8 @@ export const TRACE_FORMAT = 'kuberace-trace/1';
  * const trace: TraceFile = report.counterexample!;
  * console.log(trace.steps.length, trace.violation.property);
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export interface TraceFile {
   readonly format: typeof TRACE_FORMAT;
@@ -59,6 +63,8 @@ export interface TraceFile {
  * ```ts
  * expect(() => readTraceFile('missing.json')).toThrow(TraceFormatError);
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export class TraceFormatError extends Error {
   override readonly name = 'TraceFormatError';
@@ -79,6 +85,8 @@ const VIOLATION_KINDS: ReadonlySet<unknown> = new Set(['always', 'atStable', 'so
  * ```ts
  * const trace = parseTrace(await fs.readFile('cx.json', 'utf8'), 'cx.json');
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function parseTrace(text: string, source = 'trace'): TraceFile {
   let data: unknown;
@@ -121,6 +129,8 @@ export function parseTrace(text: string, source = 'trace'): TraceFile {
  * ```ts
  * fs.writeFileSync('cx.json', formatTrace(report.counterexample!));
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function formatTrace(trace: TraceFile): string {
   return `${JSON.stringify(trace, null, 2)}\n`;
@@ -133,6 +143,8 @@ export function formatTrace(trace: TraceFile): string {
  * ```ts
  * const opts: DescribeOptions = { file: 'test/counterexamples/backup-v1.json', maxSteps: 20 };
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export interface DescribeOptions {
   /** Where the trace was written (adds the replay command). */
@@ -159,6 +171,8 @@ export interface DescribeOptions {
  * ```ts
  * console.log(describeTrace(report.counterexample!, { maxSteps: 40 }));
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function describeTrace(trace: TraceFile, opts: DescribeOptions = {}): string {
   const v = trace.violation;

@@ -25,6 +25,8 @@ import { type TraceFile, TraceFormatError, formatTrace, parseTrace } from './for
  * ```ts
  * const opts: ReplayOptions = { variant: 'v2', strict: false };
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export interface ReplayOptions {
   /** Replay against this variant instead of the recorded one. */
@@ -43,6 +45,8 @@ export interface ReplayOptions {
  * ```ts
  * const ok = (s: ReplayStatus) => s === 'reproduced';
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export type ReplayStatus =
   /** The same property was violated at the same step. */
@@ -63,6 +67,8 @@ export type ReplayStatus =
  * const r: ReplayResult = replayTrace(trace, { backup: backupModel });
  * for (const e of r.log) console.log(e.step, e.id, e.notes.join('; '));
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export interface ReplayResult {
   readonly model: string;
@@ -103,6 +109,8 @@ export interface ReplayResult {
  * expect(replayTrace(trace, { backup: backupModel }).status).toBe('reproduced');
  * expect(replayTrace(trace, { backup: backupModel }, { variant: 'v2' }).status).toBe('holds');
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function replayTrace(trace: TraceFile, models: Readonly<Record<string, ModelDef<any>>>, opts: ReplayOptions = {}): ReplayResult {
   const model = Object.prototype.hasOwnProperty.call(models, trace.model) ? models[trace.model] : undefined;
@@ -159,6 +167,8 @@ export function replayTrace(trace: TraceFile, models: Readonly<Record<string, Mo
  * console.log(describeReplay(replayTrace(trace, { backup: backupModel }, { variant: 'v2' })));
  * // backup/v2 (recorded on v1): holds: no-orphan-snapshot is no longer violated (...)
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function describeReplay(r: ReplayResult): string {
   const on = r.variant === r.recordedVariant ? `${r.model}/${r.variant}` : `${r.model}/${r.variant} (recorded on ${r.recordedVariant})`;
@@ -183,6 +193,8 @@ export function describeReplay(r: ReplayResult): string {
  * ```ts
  * const trace = readTraceFile('test/counterexamples/backup-v1.json');
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function readTraceFile(path: string): TraceFile {
   let text: string;
@@ -207,6 +219,8 @@ let tmpCounter = 0;
  * ```ts
  * writeTraceFile('test/counterexamples/backup-v1.json', report.counterexample!);
  * ```
+ *
+ * @category Counterexample files and replay
  */
 export function writeTraceFile(path: string, trace: TraceFile): void {
   mkdirSync(dirname(path), { recursive: true });
