@@ -49,6 +49,8 @@ export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const SUBNET_LABEL = 'ovn.kubernetes.io/subnet';
 export const NODE_LABEL = 'ovn.kubernetes.io/node-name';
 export const DEFAULT_PROVIDER = 'ovn';
+/** IP spec.podType of a KubeVirt VM's IP CR (util.VM in pkg/util/const.go). */
+export const VM_POD_TYPE = 'VirtualMachine';
 
 /** ovs.PodNameToPortName: `pod.ns` for the default provider, `pod.ns.provider` otherwise. Also the IP CR name. */
 export function portName(pod: string, namespace: string, provider: string): string {

@@ -235,23 +235,13 @@ function canon(value: unknown, cacheIt = true): Canon {
 
 // --- engine structures ------------------------------------------------------------------------
 
-function compareKeys(x: PendingEvent, y: PendingEvent): number {
-  return x.key < y.key ? -1 : x.key > y.key ? 1 : 0;
-}
-
 function informerCanon(inf: InformerState): Canon {
   let c = informerCache.get(inf);
   if (c) return c;
   const m = new Mixer(10);
   m.mix(canon(inf.cache));
-  // A stable sort by key keeps each object's own event order (W2).
-  let pending = inf.pending;
-  for (let i = 1; i < pending.length; i++) {
-    if (pending[i - 1].key > pending[i].key) {
-      pending = [...pending].sort(compareKeys);
-      break;
-    }
-  }
+  // The DeltaFIFO's order across keys decides what can be delivered next (W2): hash it as is.
+  const pending = inf.pending;
   for (let i = 0; i < pending.length; i++) {
     const ev = pending[i];
     m.mix(hashString(ev.type));
