@@ -107,6 +107,7 @@ export { defineModel, UsageError } from './check/model.ts';
 export type { ModelDef, VariantDef } from './check/model.ts';
 export { always, atStable, sometimes } from './check/property.ts';
 export type { Property, PropertyKind, PropertyCheck } from './check/property.ts';
+export type { Classifier, Classification } from './check/classify.ts';
 export { WorldView } from './check/view.ts';
 export type { World, Inflight } from './engine/world.ts';
 
