@@ -16,7 +16,8 @@
  *    deterministically ({@link replayTrace}). In a test runner: {@link kuberaceProperty} and
  *    {@link expectHolds}.
  *
- * See docs/guide.md for a walk-through from an empty file to a proven fix.
+ * See docs/guide.md for a walk-through from an empty file to a proven fix, and
+ * docs/ARCHITECTURE.md for a map of the source.
  *
  * @example
  * ```ts
@@ -30,6 +31,8 @@
  *
  * @packageDocumentation
  */
+// Re-export lists only: each name is documented, with an example, at its definition (the
+// reference is generated from there by `npm run docs`; test/package/api-docs.test.ts checks it).
 
 // Objects
 export type {
