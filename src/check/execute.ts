@@ -12,7 +12,19 @@ import type { Classification, Classifier } from './classify.ts';
 import { type Property, type PropertyKind, reached, violation } from './property.ts';
 import { WorldView } from './view.ts';
 
-/** A violated property, or an engine-detected failure of the model (kind `engine`). */
+/**
+ * A violated property (or an engine-detected failure, kind `engine`: a handler that threw
+ * something other than an API error, a deadlock, a budget exceeded), and the step after
+ * which it was seen.
+ *
+ * @example
+ * ```ts
+ * const v: Violation | undefined = report.violation;
+ * if (v) console.log(`${v.property} (${v.kind}) after step ${v.step}: ${v.message}`);
+ * ```
+ *
+ * @category Checking
+ */
 export interface Violation {
   readonly property: string;
   readonly kind: PropertyKind | 'engine';
@@ -66,7 +78,17 @@ export interface Execution {
   readonly log?: LogEntry[];
 }
 
-/** Thrown by strict replay when a recorded action is no longer enabled. */
+/**
+ * A strict replay found a recorded step that is no longer enabled: the model changed since
+ * the trace was written ("model changed at step N: expected ..., enabled now ...").
+ *
+ * @example
+ * ```ts
+ * expect(() => replayTrace(trace, models, { variant: 'v2', strict: true })).toThrow(ModelChangedError);
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export class ModelChangedError extends Error {
   override readonly name = 'ModelChangedError';
 }

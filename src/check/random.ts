@@ -21,6 +21,17 @@ export function scenarioNameOf(model: ModelDef<any>, sc: Scenario): string | und
   return undefined;
 }
 
+/**
+ * Options of {@link checkRandom}: numRuns (default 200), seed, maxSteps of the random
+ * schedule, a fixed scenario (object or name), shard, fast-check examples.
+ *
+ * @example
+ * ```ts
+ * const opts: RandomOptions = { variant: 'v1', scenario: 'create-then-delete', numRuns: 500, seed: 42 };
+ * ```
+ *
+ * @category Checking
+ */
 export interface RandomOptions extends TargetOptions {
   /** fast-check runs (default 200). */
   readonly numRuns?: number;
@@ -68,6 +79,18 @@ export function scheduleOf(draw: ScheduleDraw, maxSteps = 60): Schedule {
   return Array.isArray(draw) ? { kind: 'choices', choices: draw } : { kind: 'pct', seed: draw.pct.seed, depth: draw.pct.depth, maxSteps };
 }
 
+/**
+ * The result of a check: `holds` or `violated` (with the violation and a counterexample
+ * trace), statistics, and which `sometimes` goals were reached.
+ *
+ * @example
+ * ```ts
+ * const r: CheckReport = checkExhaustive(backupModel, { variant: 'v2' });
+ * if (r.result === 'holds' && !r.stats.complete) console.warn('bounded: not a proof');
+ * ```
+ *
+ * @category Checking
+ */
 export interface CheckReport {
   readonly model: string;
   readonly variant: string;
@@ -135,7 +158,19 @@ export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }
   };
 }
 
-/** Random search over scenarios and schedules; returns a minimised counterexample on failure. */
+/**
+ * Random search driven by fast-check: random scenarios (the model's generator, or a fixed
+ * one) and random schedules; a violation is shrunk by fast-check, then minimised step by
+ * step. Deterministic for a given `seed`.
+ *
+ * @example
+ * ```ts
+ * const report = checkRandom(backupModel, { variant: 'v1', numRuns: 300, seed: 1 });
+ * if (report.result === 'violated') console.log(describeTrace(report.counterexample!));
+ * ```
+ *
+ * @category Checking
+ */
 export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): CheckReport {
   const t = target(model, opts);
   const started = wallClockMs();
