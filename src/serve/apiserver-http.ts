@@ -11,6 +11,7 @@
  *   moving it back ends the stream (the client relists). `timeoutSeconds` ends it too;
  * - every write verb is 405 MethodNotAllowed;
  * - /kuberace (what is served) and /kuberace/step/<n> (GET or POST: move to step n).
+ * - requests whose Host is not a loopback name are 403 (a page on a rebound DNS name cannot read it).
  *
  * The resourceVersion of a list is the API state's RV at the served step; a watch ignores the
  * resourceVersion it is given and always replays from step 0, which is the point: `kubectl get
@@ -38,6 +39,16 @@ export function loopbackAddress(address: string): string {
   const a = Object.prototype.hasOwnProperty.call(LOOPBACK, address) ? LOOPBACK[address] : undefined;
   if (!a) throw new UsageError(`serve: refusing to bind to "${address}": the API is served on loopback only (127.0.0.1, ::1 or localhost)`);
   return a;
+}
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The host name of a Host header (`127.0.0.1:8001` -> `127.0.0.1`, `[::1]:8001` -> `::1`). */
+function hostnameOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^\[([^\]]*)\](?::\d*)?$/.exec(header);
+  if (m) return m[1].toLowerCase();
+  return header.replace(/:\d*$/, '').toLowerCase();
 }
 
 export interface ApiServerOptions {
@@ -235,6 +246,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    // A web page whose DNS name was rebound to 127.0.0.1 sends its own Host: answer loopback names only.
+    const hostname = hostnameOf(req.headers.host);
+    if (hostname !== undefined && !LOOPBACK_HOSTS.has(hostname)) {
+      return sendStatus(res, status(403, 'Forbidden', `host "${hostname}" is not allowed: kuberace serve answers requests to loopback names only`));
+    }
     const host = req.headers.host ?? `${address}:${port}`;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const segs = url.pathname.split('/').filter((x) => x !== '');

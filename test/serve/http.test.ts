@@ -242,6 +242,24 @@ describe('binding', () => {
     }
   });
 
+  it('answers loopback host names only (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const get = (host: string) =>
+      new Promise<{ code: number; body: any }>((resolve, reject) => {
+        const req = request(`${srv.url}/api`, { headers: { host } }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ code: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const evil = await get('evil.example:8001');
+    expect(evil.code).toBe(403);
+    expect(evil.body).toMatchObject({ kind: 'Status', reason: 'Forbidden', message: 'host "evil.example" is not allowed: kuberace serve answers requests to loopback names only' });
+    for (const ok of [`localhost:${srv.port}`, `127.0.0.1:${srv.port}`, '[::1]:1']) expect((await get(ok)).code).toBe(200);
+  });
+
   it('a step out of range is refused before listening', async () => {
     await expect(startApiServer({ served: s, step: s.steps.length })).rejects.toThrow(UsageError);
   });
