@@ -20,7 +20,15 @@ export interface SubnetStatus {
   readonly v4usingIPs?: number;
   readonly v4availableIPs?: number;
   readonly v4usingIPRange?: string;
-  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+  readonly conditions?: readonly SubnetCondition[];
+}
+
+/** pkg/apis/kubeovn/v1 SubnetCondition without its two times (see setCondition in subnet.ts). */
+export interface SubnetCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
 }
 
 export type Subnet = StoredObject<SubnetSpec, SubnetStatus>;
@@ -49,6 +57,8 @@ export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const SUBNET_LABEL = 'ovn.kubernetes.io/subnet';
 export const NODE_LABEL = 'ovn.kubernetes.io/node-name';
 export const DEFAULT_PROVIDER = 'ovn';
+/** IP spec.podType of a KubeVirt VM's IP CR (util.VM in pkg/util/const.go). */
+export const VM_POD_TYPE = 'VirtualMachine';
 
 /** ovs.PodNameToPortName: `pod.ns` for the default provider, `pod.ns.provider` otherwise. Also the IP CR name. */
 export function portName(pod: string, namespace: string, provider: string): string {

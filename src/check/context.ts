@@ -50,5 +50,5 @@ export function contextFor(t: Target, scenario?: Scenario | string): CheckContex
   } else {
     sc = scenario;
   }
-  return { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc), scenarioName };
+  return { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc), scenarioName, classify: t.model.classify };
 }

@@ -8,7 +8,9 @@ import { settle } from '../engine/settle.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
 import { PctChooser, type PctSchedule } from './pct.ts';
+import type { Classification, Classifier } from './classify.ts';
 import { type Property, type PropertyKind, reached, violation } from './property.ts';
+import { WorldView } from './view.ts';
 
 /** A violated property, or an engine-detected failure of the model (kind `engine`). */
 export interface Violation {
@@ -17,6 +19,8 @@ export interface Violation {
   readonly message: string;
   /** 1-based step after which it was seen (0 = the initial world). */
   readonly step: number;
+  /** Which known failure this is, with final-state evidence (when the model classifies). */
+  readonly classification?: Classification;
 }
 
 export interface CheckContext {
@@ -25,6 +29,8 @@ export interface CheckContext {
   readonly properties: readonly Property[];
   /** The world after the scenario's setup. */
   readonly root: World;
+  /** The model's classifier of violations, if any. */
+  readonly classify?: Classifier;
 }
 
 export type Schedule =
@@ -70,13 +76,19 @@ export function engineViolation(world: World, step: number): Violation | undefin
   return f && { property: f.kind, kind: 'engine', message: `${f.message} (at "${f.actionId}")`, step };
 }
 
+/** The violation with the model's classification of it in `world` attached. */
+export function classified(ctx: Pick<CheckContext, 'classify'>, world: World, v: Violation): Violation {
+  const c = ctx.classify?.(new WorldView(world), v);
+  return c ? { ...v, classification: c } : v;
+}
+
 export function checkAlways(ctx: CheckContext, world: World, step: number): Violation | undefined {
   const eng = engineViolation(world, step);
   if (eng) return eng;
   for (const p of ctx.properties) {
     if (p.kind !== 'always') continue;
     const msg = violation(p, world);
-    if (msg !== undefined) return { property: p.name, kind: 'always', message: msg, step };
+    if (msg !== undefined) return classified(ctx, world, { property: p.name, kind: 'always', message: msg, step });
   }
   return undefined;
 }
@@ -85,7 +97,7 @@ export function checkAtStable(ctx: CheckContext, world: World, step: number): Vi
   for (const p of ctx.properties) {
     if (p.kind !== 'atStable') continue;
     const msg = violation(p, world);
-    if (msg !== undefined) return { property: p.name, kind: 'atStable', message: msg, step };
+    if (msg !== undefined) return classified(ctx, world, { property: p.name, kind: 'atStable', message: msg, step });
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import type * as fc from 'fast-check';
 import type { EngineOptions, Scenario, SystemDef } from '../engine/system.ts';
+import type { Classifier } from './classify.ts';
 import type { Property } from './property.ts';
 
 export interface VariantDef<Config> {
@@ -27,6 +28,8 @@ export interface ModelDef<Config = unknown> {
   scenarioArbitrary?(config: Config): fc.Arbitrary<Scenario>;
   /** Engine options every run of this model uses (fault budgets, budgets). */
   readonly engine?: EngineOptions;
+  /** Names the class of a violation (e.g. `scenario A`) with final-state evidence, for every report. */
+  readonly classify?: Classifier;
 }
 
 /** Identity helper that keeps the Config type parameter. */

@@ -109,7 +109,7 @@ export function contextCache(t: Target): (sc: Scenario) => CheckContext {
   const cache = new WeakMap<Scenario, CheckContext>();
   return (sc) => {
     let ctx = cache.get(sc);
-    if (!ctx) cache.set(sc, (ctx = { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc) }));
+    if (!ctx) cache.set(sc, (ctx = { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc), classify: t.model.classify }));
     return ctx;
   };
 }
