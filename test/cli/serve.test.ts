@@ -4,12 +4,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TRACE_FILE, loadTrace } from '../serve/helpers.ts';
+import { loadTrace, traceFile } from '../serve/helpers.ts';
 import { expectUsageError, run, tempDir } from './helpers.ts';
 
 const dir = tempDir();
 const trace = join(dir, 'race.json');
-copyFileSync(TRACE_FILE, trace);
+copyFileSync(traceFile(), trace);
 const steps = loadTrace().steps.length;
 
 describe('serve: bad input', () => {

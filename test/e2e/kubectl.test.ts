@@ -21,7 +21,7 @@ import { models } from '../../models/index.ts';
 import type { StoredObject } from '../../src/api/types.ts';
 import { timelineOf } from '../../src/cli/common.ts';
 import type { Timeline } from '../../src/report/timeline.ts';
-import { TRACE_FILE, loadTrace } from '../serve/helpers.ts';
+import { loadTrace, traceFile } from '../serve/helpers.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -134,7 +134,7 @@ describe.skipIf(!KUBECTL)(`kuberace serve under kubectl (${KUBECTL ?? 'skipped: 
     const t0 = performance.now();
     server = spawn(
       process.execPath,
-      ['--import', tsx, join(REPO, 'src', 'cli.ts'), 'serve', TRACE_FILE, '--step', String(subnetTerminating), '--kubeconfig', kubeconfig, '--exit-after', '120'],
+      ['--import', tsx, join(REPO, 'src', 'cli.ts'), 'serve', traceFile(), '--step', String(subnetTerminating), '--kubeconfig', kubeconfig, '--exit-after', '120'],
       { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } },
     );
     serverExit = new Promise((resolve) => server!.on('exit', (code) => resolve(code)));

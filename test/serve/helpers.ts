@@ -1,15 +1,46 @@
 /** A served Kube-OVN counterexample and small HTTP helpers for the `kuberace serve` tests. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { models } from '../../models/index.ts';
+import { ModelChangedError } from '../../src/check/execute.ts';
+import { checkRandom } from '../../src/check/random.ts';
 import { type ServedTrace, serveTrace } from '../../src/serve/snapshots.ts';
-import type { TraceFile } from '../../src/trace/format.ts';
+import { type TraceFile, formatTrace } from '../../src/trace/format.ts';
 import { readTraceFile } from '../../src/trace/replay.ts';
 
 /** The saved counterexample the serve tests look at (scenario A on v1.12.28: pod, subnet, IP CRs). */
-export const TRACE_FILE = join(import.meta.dirname, '..', 'counterexamples', 'a-v1.12.28-issue-4898.json');
+export const SAVED_TRACE_FILE = join(import.meta.dirname, '..', 'counterexamples', 'a-v1.12.28-issue-4898.json');
+
+let chosen: string | undefined;
+
+/**
+ * The trace file to serve: the saved counterexample while it replays on the current engine;
+ * when the engine changed and the saved files are not regenerated yet, the same search as
+ * scripts/counterexamples.ts (issue-4898, seed 4898) finds a fresh one, saved to a temporary
+ * file, with a notice. Either way the tests look at a trace file that replays.
+ */
+export function traceFile(): string {
+  if (chosen) return chosen;
+  const saved = readTraceFile(SAVED_TRACE_FILE);
+  try {
+    serveTrace(models[saved.model], saved);
+    chosen = SAVED_TRACE_FILE;
+  } catch (e) {
+    if (!(e instanceof ModelChangedError)) throw e;
+    const r = checkRandom(models[saved.model], { variant: saved.variant, scenario: saved.scenarioName, properties: [saved.violation.property], numRuns: 2000, seed: 4898 });
+    if (!r.counterexample) throw new Error(`${SAVED_TRACE_FILE} no longer replays and no fresh counterexample was found (${r.result})`);
+    const dir = mkdtempSync(join(tmpdir(), 'kuberace-serve-trace-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    chosen = join(dir, 'a-v1.12.28-issue-4898.json');
+    writeFileSync(chosen, formatTrace(r.counterexample));
+    console.warn(`serve tests: ${SAVED_TRACE_FILE} no longer replays (${(e as Error).message}); using a fresh counterexample ${chosen}`);
+  }
+  return chosen;
+}
 
 export function loadTrace(): TraceFile {
-  return readTraceFile(TRACE_FILE);
+  return readTraceFile(traceFile());
 }
 
 export function served(trace: TraceFile = loadTrace()): ServedTrace {
