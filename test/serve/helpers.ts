@@ -83,7 +83,13 @@ export async function call(url: string, init: RequestInit = {}): Promise<Reply> 
  * Read newline-delimited JSON watch events until `count` arrived, the stream ended or
  * `timeoutMs` passed (`timedOut`: the stream was still open); then abort.
  */
-export async function watchEvents(url: string, count: number, init: RequestInit = {}, timeoutMs = 10_000): Promise<{ events: any[]; ended: boolean; timedOut: boolean }> {
+export async function watchEvents(
+  url: string,
+  count: number,
+  init: RequestInit = {},
+  timeoutMs = 10_000,
+  onEvent?: (event: any, index: number) => void,
+): Promise<{ events: any[]; ended: boolean; timedOut: boolean }> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
   const r = await fetch(url, { ...init, signal: ac.signal });
@@ -104,6 +110,7 @@ export async function watchEvents(url: string, count: number, init: RequestInit 
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {
         events.push(JSON.parse(buf.slice(0, nl)));
+        onEvent?.(events[events.length - 1], events.length - 1);
         buf = buf.slice(nl + 1);
       }
     }

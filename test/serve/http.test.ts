@@ -195,10 +195,10 @@ describe('watch and the step control', () => {
     srv.setStep(last);
     const deleted = s.events.find((e) => e.type === 'DELETED');
     expect(deleted).toBeDefined();
-    const pending = watchEvents(`${srv.url}/apis/${deleted!.object.apiVersion}/${deleted!.object.kind === 'Subnet' ? 'subnets' : 'ips'}?watch=1`, 10_000);
-    await new Promise((r) => setTimeout(r, 100));
-    srv.setStep(0);
-    const got = await pending;
+    // Step back once the stream is surely open (its first event arrived).
+    const got = await watchEvents(`${srv.url}/apis/${deleted!.object.apiVersion}/${deleted!.object.kind === 'Subnet' ? 'subnets' : 'ips'}?watch=1`, 10_000, {}, 10_000, (_e, i) => {
+      if (i === 0) srv.setStep(0);
+    });
     expect(got.ended).toBe(true);
     const d = got.events.find((e) => e.type === 'DELETED');
     expect(d.object.metadata.name).toBe(deleted!.object.metadata.name);
