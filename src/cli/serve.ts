@@ -5,10 +5,11 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { builtinKinds, pluralOf } from '../api/kinds.ts';
 import { UsageError } from '../check/model.ts';
 import { checkStep, loopbackAddress, startApiServer } from '../serve/apiserver-http.ts';
 import { defaultNamespace, kubeconfigPathFor, kubeconfigText } from '../serve/kubeconfig.ts';
-import { serveTrace } from '../serve/snapshots.ts';
+import { type ServedTrace, serveTrace } from '../serve/snapshots.ts';
 import { TraceFormatError } from '../trace/format.ts';
 import { readTraceFile } from '../trace/replay.ts';
 import { type OptionSpec, int, parseFlags, secondsFlag, str } from './args.ts';
@@ -39,9 +40,12 @@ export const SERVE_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-/** The kubectl commands the viewer and the banner suggest for a served trace. */
-export function kubectlHint(kubeconfig: string): string {
-  return `kubectl --kubeconfig ${kubeconfig} get subnets,ips`;
+/** The kubectl command the banner suggests: the model's own kinds (not the built-ins) that occur in the trace. */
+export function kubectlHint(kubeconfig: string, served: ServedTrace): string {
+  const present = new Set(served.events.map((e) => e.object.kind));
+  const own = served.kinds.filter((k) => present.has(k.kind) && !builtinKinds.some((b) => b.kind === k.kind));
+  const plurals = (own.length ? own : served.kinds.filter((k) => present.has(k.kind))).map((k) => pluralOf(k));
+  return `kubectl --kubeconfig ${kubeconfig} get ${plurals.join(',') || 'namespaces'}`;
 }
 
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -94,7 +98,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     [
       `${served.model}/${served.variant}: serving step ${step}/${last} (${s.id}) of ${file}, read-only, at ${server.url}`,
       ...(kubeconfig ? [`kubeconfig: ${shown}`] : []),
-      `  ${kubectlHint(kubeconfig ? shown : 'FILE')}`,
+      `  ${kubectlHint(kubeconfig ? shown : 'FILE', served)}`,
       `  change step: curl -X POST ${server.url}/kuberace/step/<0-${last}>`,
       '',
     ].join('\n'),

@@ -63,7 +63,7 @@ describe('serve: a run', () => {
     expect(url, r.stdout).toBeDefined();
     expect(r.stdout).toContain(`serving step 3/${steps}`);
     expect(r.stdout).toContain('kubeconfig: race.kubeconfig');
-    expect(r.stdout).toContain('kubectl --kubeconfig race.kubeconfig get subnets,ips');
+    expect(r.stdout).toContain('kubectl --kubeconfig race.kubeconfig get ips,subnets');
     expect(seen, 'the kubeconfig existed while serving').toBeDefined();
     expect(parse(seen!).clusters[0].cluster.server).toBe(url);
     expect(existsSync(kc)).toBe(false);
