@@ -21,6 +21,8 @@ const SHORT_NAMES: Readonly<Record<string, readonly string[]>> = {
   'kubeovn.io/v1/IP': ['ip'],
   'kubeovn.io/v1/Subnet': ['subnet'],
   'kubeovn.io/v1/Vpc': ['vpc'],
+  'kubevirt.io/v1/VirtualMachine': ['vm', 'vms'],
+  'kubevirt.io/v1/VirtualMachineInstance': ['vmi', 'vmis'],
 };
 
 export function versionOf(def: Pick<KindDef, 'apiVersion'>): string {
