@@ -13,12 +13,14 @@ import { type CliIo, processIo } from './io.ts';
 import { listCommand } from './list.ts';
 import { matrixCommand } from './matrix.ts';
 import { replayCommand } from './replay.ts';
+import { SERVE_HELP, serveCommand } from './serve.ts';
 
 export const EXIT_HOLDS = 0;
 export const EXIT_VIOLATED = 1;
 export const EXIT_USAGE = 2;
 
 const HELP: Record<string, string> = {
+  serve: SERVE_HELP,
   '': `kuberace — find races in Kubernetes controllers by deterministic simulation and model checking
 
 usage: kuberace <command> [options]
@@ -29,6 +31,7 @@ commands:
   explore <model> [options]          exhaustive search of every interleaving of one scenario
   replay <trace.json> [options]      re-run a counterexample, render it (text, json, mermaid, yaml, html)
   matrix <model> [options]           every variant x property, written to a Markdown file
+  serve <trace.json> [options]       the state at a step of a counterexample as a read-only API for kubectl
   demo                               the Kube-OVN #4898 race, found and explained (npm start)
   help [command]                     this text, or a command's options
 
@@ -121,6 +124,7 @@ const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
   matrix: matrixCommand,
   demo: demoCommand,
+  serve: serveCommand,
 };
 
 /** One line: newlines folded, long messages cut. */

@@ -78,7 +78,7 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
       out = renderMermaid(timeline);
       break;
     case 'html':
-      out = renderHtml(timeline);
+      out = renderHtml(timeline, { traceFile: file });
       break;
   }
   const target = str(p, 'out');

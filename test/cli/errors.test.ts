@@ -12,7 +12,7 @@ const file = (name: string, text: string) => {
 };
 
 const cases: Array<[string, string[], RegExp]> = [
-  ['no command', [], /^kuberace: missing command \(known: list, check, explore, replay, matrix, demo, help; see kuberace --help\)$/],
+  ['no command', [], /^kuberace: missing command \(known: list, check, explore, replay, matrix, demo, serve, help; see kuberace --help\)$/],
   ['unknown command', ['frobnicate'], /unknown command "frobnicate" \(known: list, check, explore, replay, matrix, demo/],
   ['flag before the command', ['--runs', '3'], /expected a command before "--runs"/],
   ['help of an unknown command', ['help', 'nope'], /unknown command "nope"/],
