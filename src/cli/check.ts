@@ -6,7 +6,9 @@ import { type CheckReport, checkRandom } from '../check/random.ts';
 import { parseShard } from '../check/shard.ts';
 import { renderText } from '../report/text.ts';
 import { type OptionSpec, bool, int, oneOf, parseFlags, secondsFlag, str, strs } from './args.ts';
-import { checkedProperties, namedTrace, reportJson, saveTrace, scenarioChoice, timelineOf } from './common.ts';
+import { formatTrace } from '../trace/format.ts';
+import { checkedProperties, namedTrace, reportJson, saveTraceWithFallback, scenarioChoice, timelineOf } from './common.ts';
+import { shellQuote } from './shell.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
 import { modelOf, modelRefOf } from './models.ts';
 import { ProgressLine, formatCount, formatDuration } from './progress.ts';
@@ -50,15 +52,22 @@ function finish(io: CliIo, command: string, report: CheckReport, opts: { json: b
   const style = stdoutStyle(io);
   if (report.result === 'violated' && report.counterexample) {
     const trace = report.counterexample;
-    const file = saveTrace(io, opts.out ?? DEFAULT_TRACE_FILE, trace);
     const timeline = timelineOf(modelOf(trace.model, command), trace);
+    const requested = opts.out ?? DEFAULT_TRACE_FILE;
     if (opts.json) {
-      io.stdout(`${JSON.stringify(reportJson(report, { scenario: trace.scenarioName ?? opts.scenarioName, properties: opts.properties, timeline, traceFile: file }), null, 2)}\n`);
-    } else {
-      io.stdout(renderText(timeline, { style }));
-      io.stdout(`\n${style.dim(summaryLine(report))}\n`);
-      io.stdout(`trace written to ${file}; replay: npx kuberace replay ${file}\n`);
+      // The JSON carries the counterexample itself, so a failed write loses nothing.
+      const saved = saveTraceWithFallback(io, requested, trace);
+      if (saved.problem) io.stderr(`kuberace: ${saved.problem}\n`);
+      io.stdout(`${JSON.stringify(reportJson(report, { scenario: trace.scenarioName ?? opts.scenarioName, properties: opts.properties, timeline, traceFile: saved.file }), null, 2)}\n`);
+      return 1;
     }
+    // Print the result first: whatever happens to the file, the counterexample is on screen.
+    io.stdout(renderText(timeline, { style }));
+    io.stdout(`\n${style.dim(summaryLine(report))}\n`);
+    const saved = saveTraceWithFallback(io, requested, trace);
+    if (saved.problem) io.stderr(`kuberace: ${saved.problem}\n`);
+    if (saved.file) io.stdout(`trace written to ${saved.file}; replay: npx kuberace replay ${shellQuote(saved.file)}\n`);
+    else io.stdout(`the trace could not be written to a file; here it is:\n${formatTrace(trace)}`);
     return 1;
   }
   if (report.result === 'violated') {

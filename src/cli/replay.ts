@@ -1,5 +1,4 @@
 /** `kuberace replay <trace.json>`: re-execute a counterexample and render it. */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../check/model.ts';
 import { renderHtml } from '../report/html.ts';
@@ -8,6 +7,8 @@ import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
 import { renderYaml } from '../report/yaml.ts';
 import { TraceFormatError } from '../trace/format.ts';
+import { fsReason } from '../trace/fs-error.ts';
+import { writeFileSafely } from '../trace/write-file.ts';
 import { type ReplayResult, describeReplay, readTraceFile, replayTrace } from '../trace/replay.ts';
 import { type OptionSpec, oneOf, parseFlags, str } from './args.ts';
 import { timelineOf } from './common.ts';
@@ -84,9 +85,9 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   const target = str(p, 'out');
   if (target !== undefined) {
     try {
-      writeFileSync(resolve(io.cwd, target), out);
+      writeFileSafely(resolve(io.cwd, target), out);
     } catch (e) {
-      throw new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot write ${target}: ${fsReason(e)}`);
     }
     io.stdout(`${describeReplay(result)}\nwrote ${format} report to ${target}\n`);
   } else {
