@@ -9,6 +9,8 @@ import { type OptionSpec, bool, int, oneOf, parseFlags, secondsFlag, str, strs }
 import { formatTrace } from '../trace/format.ts';
 import { checkedProperties, namedTrace, reportJson, saveTraceWithFallback, scenarioChoice, timelineOf } from './common.ts';
 import { shellQuote } from './shell.ts';
+import { type Budgets, describeCoverage, searchCoverage } from './budget.ts';
+import { EXIT_HOLDS, EXIT_INCOMPLETE } from './exit-codes.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
 import { modelOf, modelRefOf } from './models.ts';
 import { ProgressLine, formatCount, formatDuration } from './progress.ts';
@@ -48,7 +50,7 @@ export const EXPLORE_OPTIONS: OptionSpec = {
 };
 
 /** Print a finished check: the JSON object, or the text report / summary. Returns the exit code. */
-function finish(io: CliIo, command: string, report: CheckReport, opts: { json: boolean; out?: string; scenarioName?: string; properties: string[] }): number {
+function finish(io: CliIo, command: string, report: CheckReport, opts: { json: boolean; out?: string; scenarioName?: string; properties: string[]; budgets?: Budgets }): number {
   const style = stdoutStyle(io);
   if (report.result === 'violated' && report.counterexample) {
     const trace = report.counterexample;
@@ -76,21 +78,28 @@ function finish(io: CliIo, command: string, report: CheckReport, opts: { json: b
     else io.stdout(`${style.red(`✗ ${report.violation?.property}: ${report.violation?.message}`)}\n`);
     return 1;
   }
+  // A bounded search that found nothing is not a proof: its own exit code, and what it missed.
+  const search = opts.budgets && report.mode === 'exhaustive' ? searchCoverage(report, opts.budgets) : undefined;
+  const code = search && !search.complete ? EXIT_INCOMPLETE : EXIT_HOLDS;
   if (opts.json) {
-    io.stdout(`${JSON.stringify(reportJson(report, { scenario: opts.scenarioName, properties: opts.properties }), null, 2)}\n`);
-    return 0;
+    io.stdout(`${JSON.stringify(reportJson(report, { scenario: opts.scenarioName, properties: opts.properties, ...(search ? { search } : {}) }), null, 2)}\n`);
+    return code;
   }
   const where = opts.scenarioName ? `scenario ${opts.scenarioName}` : 'generated scenarios';
-  io.stdout(`${style.green(`✓ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}`)}\n`);
-  io.stdout(`  ${summaryLine(report)}\n`);
-  if (report.mode === 'exhaustive' && report.stats.complete === false) {
-    io.stdout(`  ${style.yellow('incomplete: the depth, state or time budget was reached; larger budgets explore more')}\n`);
+  if (search && !search.complete) {
+    io.stdout(`${style.yellow(`⚠ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')} found, but the search is incomplete`)}\n`);
+    io.stdout(`  ${summaryLine(report)}\n`);
+    for (const line of describeCoverage(search, opts.budgets!)) io.stdout(`  ${style.yellow(line)}\n`);
+  } else {
+    io.stdout(`${style.green(`✓ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}`)}\n`);
+    io.stdout(`  ${summaryLine(report)}\n`);
   }
   const goals = Object.entries(report.coverage);
   if (goals.length) {
     io.stdout(`  coverage: ${goals.map(([g, hit]) => `${hit ? style.green('✓') : style.yellow('✗')} ${g}`).join(', ')}\n`);
   }
-  return 0;
+  if (code === EXIT_INCOMPLETE) io.stdout(`  exit code 3: no violation found, search incomplete (larger budgets explore more)\n`);
+  return code;
 }
 
 function summaryLine(r: CheckReport): string {
@@ -168,8 +177,9 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
     ...(variant !== undefined ? { variant } : {}),
     ...(props.length ? { properties: props } : {}),
     scenario: choice.scenario,
-    ...(maxDepth !== undefined ? { maxDepth } : {}),
-    ...(maxStates !== undefined ? { maxStates } : {}),
+    // Budgets passed explicitly, so that the report of an incomplete search names the ones used.
+    maxDepth: maxDepth ?? 400,
+    maxStates: budget,
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
     ...(bool(p, 'shortest') ? { shortest: true } : {}),
     ...(bool(p, 'no-por') ? { por: false } : {}),
@@ -190,5 +200,6 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
     out: str(p, 'out'),
     scenarioName: choice.name,
     properties: checkedProperties(model, props),
+    budgets: { maxDepth: maxDepth ?? 400, maxStates: budget, ...(maxTimeMs !== undefined ? { maxTimeMs } : {}), shortest: bool(p, 'shortest'), merged: workers !== undefined },
   });
 }

@@ -11,6 +11,7 @@ import { type Timeline, buildTimeline } from '../report/timeline.ts';
 import type { TraceFile } from '../trace/format.ts';
 import { fsReason } from '../trace/fs-error.ts';
 import { writeTraceFile } from '../trace/replay.ts';
+import type { Coverage } from './budget.ts';
 import type { CliIo } from './io.ts';
 import { checkScenarioKinds, looksLikeFile, readScenarioFile } from './scenario-file.ts';
 
@@ -89,7 +90,7 @@ export function saveTraceWithFallback(io: CliIo, path: string, trace: TraceFile)
 /** The one JSON object `check --json` and `explore --json` print. */
 export function reportJson(
   report: CheckReport,
-  extra: { scenario?: string; properties: readonly string[]; timeline?: Timeline; traceFile?: string },
+  extra: { scenario?: string; properties: readonly string[]; timeline?: Timeline; traceFile?: string; search?: Coverage },
 ): Record<string, unknown> {
   const { runs, steps, states, durationMs, ...rest } = report.stats;
   const violated = report.result === 'violated';
@@ -104,6 +105,7 @@ export function reportJson(
     violation: report.violation ?? null,
     stats: { runs: runs ?? null, steps, states: states ?? null, durationMs, ...rest },
     coverage: report.coverage,
+    ...(extra.search ? { search: extra.search } : {}),
     ...(violated
       ? {
           counterexample: report.counterexample ?? null,

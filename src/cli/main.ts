@@ -1,7 +1,8 @@
 /**
- * The kuberace command line. `main(argv, io)` runs one command and returns its exit code:
- * 0 every property holds, 1 a property is violated, 2 bad usage or input (one line on stderr,
- * never a stack trace; `--debug` adds the stack of an unexpected error).
+ * The kuberace command line. `main(argv, io)` runs one command and returns its exit code
+ * (./exit-codes.ts): 0 every property holds, 1 a property is violated, 2 bad usage or input
+ * (one line on stderr, never a stack trace; `--debug` adds the stack of an unexpected error),
+ * 3 explore found nothing within its budgets, 4 a replay did not reproduce, 130 interrupted.
  */
 import { ModelChangedError, } from '../check/execute.ts';
 import { UsageError } from '../check/model.ts';
@@ -14,9 +15,9 @@ import { listCommand } from './list.ts';
 import { matrixCommand } from './matrix.ts';
 import { replayCommand } from './replay.ts';
 
-export const EXIT_HOLDS = 0;
-export const EXIT_VIOLATED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_CODES_HELP, EXIT_HOLDS, EXIT_USAGE } from './exit-codes.ts';
+
+export { EXIT_HOLDS, EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_NOT_REPRODUCED, EXIT_USAGE, EXIT_VIOLATED } from './exit-codes.ts';
 
 const HELP: Record<string, string> = {
   '': `kuberace — find races in Kubernetes controllers by deterministic simulation and model checking
@@ -32,7 +33,7 @@ commands:
   demo                               the Kube-OVN #4898 race, found and explained (npm start)
   help [command]                     this text, or a command's options
 
-exit codes: 0 all properties hold, 1 a property is violated, 2 bad usage or input
+${EXIT_CODES_HELP}
 global options: --debug (stack traces of internal errors), --version, --help
 `,
   list: `usage: kuberace list [model] [--json]
@@ -58,7 +59,9 @@ global options: --debug (stack traces of internal errors), --version, --help
 `,
   explore: `usage: kuberace explore <model> [options]
   Exhaustive search (DFS with sleep-set partial-order reduction, or BFS with --shortest)
-  of every interleaving of one scenario, within a depth, state and time budget.
+  of every interleaving of one scenario, within a depth, state and time budget. Exit 0
+  when no property is violated and the search was complete; exit 3 when nothing was found
+  but a budget cut it short (the report says which, and which depth was fully covered).
 
   --variant V           model variant (default: the first)
   --scenario NAME|FILE  a named scenario or a scenario .yaml file (default: the model's first)
