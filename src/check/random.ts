@@ -12,6 +12,7 @@ import { type CheckContext, type Execution, type Schedule, type Violation, execu
 import { minimize } from './minimize.ts';
 import type { ModelDef } from './model.ts';
 import { TRACE_FORMAT, type TraceFile } from '../trace/format.ts';
+import { definitionsOf } from '../trace/definitions.ts';
 import { setupWorld } from '../engine/settle.ts';
 import { type Shard, checkShard, shardRuns, shardSeed } from './shard.ts';
 
@@ -131,6 +132,8 @@ export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }
     steps: run.ids,
     violation: run.violation!,
     found,
+    // Lets a replay tell a changed property or config from a fixed bug.
+    definitions: definitionsOf(t.model, t.variant, run.violation!.kind === 'engine' ? undefined : run.violation!.property),
   };
 }
 

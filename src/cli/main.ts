@@ -81,7 +81,10 @@ global options: --debug (stack traces of internal errors), --version, --help
   Re-executes a trace file. On its own variant the replay is strict (a step that is no
   longer enabled means the model changed); with --variant another variant runs the same
   schedule (skipping steps that are not enabled there) and reports whether the violation
-  still occurs: exit 0 when the property holds there, 1 when it is still violated.
+  still occurs: exit 0 when the property holds there, 1 when it is still violated. On its
+  own variant a replay that no longer violates the property exits 4 (the model or the
+  property changed); the trace's fingerprints of the property and the variant config say
+  which ("drift"), or "no fingerprint recorded" for older traces.
 
   --variant V           replay against this variant
   --format F            text (default), json, mermaid, yaml or html

@@ -16,6 +16,7 @@ import { contextFor, target } from '../check/context.ts';
 import { type Execution, type Violation, execute } from '../check/execute.ts';
 import { type ModelDef, UsageError } from '../check/model.ts';
 import { type TraceFile, TraceFormatError, formatTrace, parseTrace } from './format.ts';
+import { type DefinitionsCheck, checkDefinitions } from './definitions.ts';
 import { fsReason } from './fs-error.ts';
 import { type WriteOutcome, writeFileSafely } from './write-file.ts';
 
@@ -61,6 +62,8 @@ export interface ReplayResult {
   readonly skipped: ReadonlyArray<{ readonly step: number; readonly id: string }>;
   /** The execution log: per step its notes and read/write footprint. */
   readonly log: readonly LogEntry[];
+  /** The recorded fingerprints of the recorded variant and property against the model now. */
+  readonly definitions: DefinitionsCheck;
   readonly execution: Execution;
 }
 
@@ -113,6 +116,7 @@ export function replayTrace(trace: TraceFile, models: Readonly<Record<string, Mo
     skipped,
     log: execution.log ?? [],
     execution,
+    definitions: checkDefinitions(model, trace.variant, expected.kind === 'engine' ? undefined : expected.property, trace.definitions),
   };
 }
 
