@@ -46,6 +46,8 @@ export interface RandomOptions extends TargetOptions {
    * undelivered watch event, a paused handler) waiting for long; `mixed` alternates both.
    */
   readonly strategy?: RandomStrategy;
+  /** Called after every run (before shrinking starts), for progress lines. */
+  readonly onProgress?: (p: { readonly runs: number; readonly steps: number; readonly elapsedMs: number }) => void;
 }
 
 export type RandomStrategy = 'uniform' | 'pct' | 'mixed';
@@ -159,6 +161,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
       return false;
     }
     steps += run.ids.length;
+    if (!violated) opts.onProgress?.({ runs, steps, elapsedMs: wallClockMs() - started });
     if (run.violation === undefined) return true;
     if (!violated) {
       violated = true;

@@ -34,7 +34,7 @@ describe('check', () => {
     const r = await run(['check', 'kube-ovn', ...SMALL, '--json', '--out', 'sub/ce.json'], { cwd: dir });
     expect(r.code).toBe(1);
     const o = JSON.parse(r.stdout);
-    expect(Object.keys(o)).toEqual(['model', 'variant', 'mode', 'scenario', 'result', 'property', 'properties', 'violation', 'stats', 'coverage', 'counterexample', 'finalState', 'traceFile']);
+    expect(Object.keys(o)).toEqual(['model', 'variant', 'mode', 'scenario', 'result', 'property', 'properties', 'violation', 'stats', 'coverage', 'counterexample', 'finalState', 'traceFile', 'rerun']);
     expect(o).toMatchObject({ model: 'kube-ovn', variant: 'v1.12.28', mode: 'random', scenario: 'single-network', result: 'violated', property: 'ip-outlives-pod-and-subnet', traceFile: 'sub/ce.json' });
     expect(Object.keys(o.stats).slice(0, 4)).toEqual(['runs', 'steps', 'states', 'durationMs']);
     expect(o.stats.states).toBeNull();
