@@ -48,6 +48,8 @@ global options: --debug (stack traces of internal errors), --version, --help
   --variant V           model variant (default: the first; see kuberace list)
   --runs N              random runs (default 200)
   --seed S              fast-check seed (default random; printed, pass it back to repeat)
+  --path P              fast-check replay path: with --seed, straight to a failing run
+                        (a failure prints this rerun command; Ctrl-C prints the seed)
   --max-steps N         longest random schedule before the default policy settles (default 60)
   --scenario NAME|FILE  a named scenario or a scenario .yaml file (default: generated ones)
   --property P          check only this property (repeatable; default all)
