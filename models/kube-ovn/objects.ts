@@ -20,7 +20,15 @@ export interface SubnetStatus {
   readonly v4usingIPs?: number;
   readonly v4availableIPs?: number;
   readonly v4usingIPRange?: string;
-  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+  readonly conditions?: readonly SubnetCondition[];
+}
+
+/** pkg/apis/kubeovn/v1 SubnetCondition without its two times (see setCondition in subnet.ts). */
+export interface SubnetCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
 }
 
 export type Subnet = StoredObject<SubnetSpec, SubnetStatus>;

@@ -6,7 +6,8 @@ import type { KubeObject } from '../../src/api/types.ts';
 import { type Effect, ReconcileError, reconcileContext } from '../../src/engine/effects.ts';
 import type { EventHandlers, HandlerContext } from '../../src/engine/system.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { withoutKey } from '../../src/engine/records.ts';
 import { getRandomAddress, releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB } from './ovn.ts';
@@ -58,8 +59,9 @@ export function podHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
       }
       if (pod.metadata.deletionTimestamp) {
         const now = ctx.run(rc.now());
-        const grace = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
-        const delay = (parseTimestamp(pod.metadata.deletionTimestamp) ?? now) + grace - now;
+        // terminationGracePeriodSeconds nil -> delay 0 (pod.go ~307); else until deletionTimestamp + grace.
+        const tgps = pod.spec?.terminationGracePeriodSeconds;
+        const delay = tgps === undefined ? 0 : (parseTimestamp(pod.metadata.deletionTimestamp) ?? now) + tgps * 1000 - now;
         storeDeleting(ctx, key, pod);
         ctx.enqueueAfter(Q.deletePod, key, delay);
         return;
@@ -221,7 +223,22 @@ export function handleDeletePod(cfg: KubeOvnConfig) {
   return function* handleDeletePod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
     const memory = yield* ctx.memory();
     const pod = memory.deletingPods[key];
+    // processNextDeletePodWorkItem (v1.12.28 ~429) / handleDeletePod (master ~1160): no entry, nothing to do.
     if (!pod) return;
+    yield* deletePodLocked(ctx, cfg, key, pod);
+    // Success: master deletes the entry in the handler's defer (~1192); v1.12.28 ~441 drops it 5 minutes later.
+    if (cfg.deletingPodDrop === 'onSuccess') yield* ctx.updateMemory((m) => ({ ...m, deletingPods: withoutKey(m.deletingPods, key) }));
+    else yield* ctx.enqueueAfter(Q.deletingPodObjMapDrop, key, DELETING_POD_DROP_MS);
+  };
+}
+
+/** The goroutine v1.12.28 starts after a successful handleDeletePod: delete the entry by key, whatever it holds now. */
+export function* dropDeletingPod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
+  yield* ctx.updateMemory((m) => (key in m.deletingPods ? { ...m, deletingPods: withoutKey(m.deletingPods, key) } : m));
+}
+
+function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, key: string, pod: Pod): Generator<Effect, void, unknown> {
+  {
     yield* ctx.withLock(POD_KEY_MUTEX, key, function* () {
       const [ns, name] = splitKey(key);
       const current = yield* listerGet<Pod>(ctx, 'Pod', ns, name);
@@ -258,7 +275,7 @@ export function handleDeletePod(cfg: KubeOvnConfig) {
       }
       if (!cfg.deletePodUsesIPLister) yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, key, '') }));
     });
-  };
+  }
 }
 
 /** deleteCrdIPs: API delete by name; NotFound ignored, other errors only logged (v1.12). */

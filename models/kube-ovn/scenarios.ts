@@ -95,6 +95,16 @@ export const twoPods: Scenario = {
   ],
 };
 
+/**
+ * Designed behaviour, not a race: the subnet is deleted once the pod's IPs are allocated and the
+ * pod lives on. Kube-OVN keeps the subnet terminating while the pod's IP CR holds it; no property
+ * may call that stuck (the no-false-positive check of the stuck-state properties).
+ */
+export const subnetHeldByLivePod: Scenario = {
+  setup: base(['s1'], []),
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, { ...deleteSubnet('s1'), whenIdle: true }],
+};
+
 export const scenarios = {
   'issue-4898': issue4898,
   'single-network': singleNetwork,
@@ -105,6 +115,7 @@ export const scenarios = {
   'kubectl-delete-ip': kubectlDeleteIP,
   'foreign-finalizer': foreignFinalizer,
   'two-pods': twoPods,
+  'subnet-held-by-live-pod': subnetHeldByLivePod,
 } as const;
 
 /** Random clusters: 1-2 subnets, 1-3 pods with 0-3 attachments each, deletes of pods and subnets at any time. */

@@ -38,6 +38,8 @@ export type Effect =
     }
   | { readonly op: 'lock'; readonly mutex: string; readonly key: string }
   | { readonly op: 'external'; readonly system: string; readonly call: string; readonly args: unknown }
+  /** time.Sleep: resumable once the clock reaches `until` (set by the engine when the handler pauses). */
+  | { readonly op: 'sleep'; readonly ms: number; readonly until?: number }
   // Local effects
   | { readonly op: 'unlock'; readonly mutex: string; readonly key: string }
   | { readonly op: 'listerGet'; readonly kind: string; readonly namespace?: string; readonly name: string }
@@ -62,6 +64,7 @@ const schedulingOps: ReadonlySet<EffectOp> = new Set<EffectOp>([
   'delete',
   'lock',
   'external',
+  'sleep',
 ]);
 
 export function isSchedulingPoint(e: Effect): boolean {
@@ -69,7 +72,7 @@ export function isSchedulingPoint(e: Effect): boolean {
 }
 
 export function isApiCall(e: Effect): boolean {
-  return schedulingOps.has(e.op) && e.op !== 'lock' && e.op !== 'external';
+  return schedulingOps.has(e.op) && e.op !== 'lock' && e.op !== 'external' && e.op !== 'sleep';
 }
 
 export function isEffect(value: unknown): value is Effect {
@@ -142,6 +145,11 @@ export interface ReconcileContext<M = unknown> {
   forget(queue: string, key: string): Generator<Effect, void, unknown>;
   /** Simulation time in ms. */
   now(): Generator<Effect, number, unknown>;
+  /**
+   * Go's time.Sleep: a scheduling point the handler leaves only once `ms` of simulated time have
+   * passed (with the idle-only clock of exhaustive search, after everything else that can run).
+   */
+  sleep(ms: number): Generator<Effect, void, unknown>;
   /** A line for the execution log (like klog). */
   log(message: string): Generator<Effect, void, unknown>;
 }
@@ -196,5 +204,6 @@ export const reconcileContext: ReconcileContext<any> = {
   enqueueRateLimited: (queue, key) => perform({ op: 'enqueue', queue, key, rateLimited: true }),
   forget: (queue, key) => perform({ op: 'forget', queue, key }),
   now: () => perform({ op: 'now' }),
+  sleep: (ms) => perform({ op: 'sleep', ms }),
   log: (message) => perform({ op: 'log', message }),
 };

@@ -6,8 +6,9 @@
  *   compare them for equality (M4): two interleavings that wrote the same objects in a
  *   different order reach the same abstract state;
  * - the global RV and uid counters are left out for the same reason;
- * - pending watch events are compared per object: only one object's events are ordered (W2),
- *   so interleaved writes to different objects reach one state.
+ * - pending watch events keep their order: one informer's DeltaFIFO pops keys in stream order
+ *   (W2), so two interleavings that emitted events of one kind in another order differ until
+ *   the events are delivered; interleaved writes to objects of different kinds reach one state.
  * Time is abstracted by mode:
  * - `exact`: everything, clock and retry counters included;
  * - `time-abstract` (exhaustive search): the clock, per-item failure counts, the token bucket

@@ -472,9 +472,10 @@ export class Simulator {
       const f = c.inflight[id];
       const p = f.pending;
       if (p.op === 'lock' && c.locks[f instanceof InflightRecord ? f.lockKey() : `${p.mutex}/${p.key}`] !== undefined) continue;
+      if (p.op === 'sleep' && world.clock < p.until!) continue;
       const base = this.resumeId(f);
       out.push({ kind: 'resume', id: base, actor: ctrl, controller: ctrl, inflight: id, fail: false });
-      if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external') {
+      if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external' && p.op !== 'sleep') {
         out.push({ kind: 'resume', id: `${base} !fail`, actor: 'fault', controller: ctrl, inflight: id, fail: true });
       }
     }
@@ -561,6 +562,10 @@ export class Simulator {
       for (const task in c.timers) {
         const due = c.timers[task];
         if (due > world.clock && (next === undefined || due < next)) next = due;
+      }
+      for (const id in c.inflight) {
+        const p = c.inflight[id].pending;
+        if (p.op === 'sleep' && p.until! > world.clock && (next === undefined || p.until! < next)) next = p.until!;
       }
     }
     return next;
@@ -696,10 +701,21 @@ export class Simulator {
         const m = e.object.metadata ?? {};
         const name = m.name ?? '';
         const kind = e.object.kind ?? '';
-        request = { verb: e.op, kind, namespace: m.namespace, name, object: e.object, oldObject: stored(kind, m.namespace, name), actor };
+        request = { verb: e.op, kind, namespace: m.namespace, name, object: e.object, oldObject: stored(kind, m.namespace, name), actor, ...(e.op === 'updateStatus' ? { subresource: 'status' as const } : {}) };
         break;
       }
-      case 'patch':
+      case 'patch': {
+        // A webhook validates the object the patch would store: apply it to a scratch copy of the
+        // state (pure); if it fails, the real call fails the same way after admission.
+        let object: KubeObject | undefined;
+        try {
+          object = patchObject(txn.world.api, new StepApiEnv(txn.world.clock, txn.world.rng), e.kind, e.namespace, e.name, e.patch, { subresource: e.subresource }).result as KubeObject;
+        } catch {
+          object = undefined;
+        }
+        request = { verb: e.op, kind: e.kind, namespace: e.namespace, name: e.name, object, oldObject: stored(e.kind, e.namespace, e.name), actor, ...(e.subresource ? { subresource: 'status' as const } : {}) };
+        break;
+      }
       case 'delete':
         request = { verb: e.op, kind: e.kind, namespace: e.namespace, name: e.name, oldObject: stored(e.kind, e.namespace, e.name), actor };
         break;
@@ -707,8 +723,12 @@ export class Simulator {
         return;
     }
     if (request.oldObject) txn.read(`api/${keyOf(request.oldObject)}`);
+    const list = (kind: string) => {
+      txn.read(`api/${kind}/*`);
+      return listObjects(txn.world.api, kind);
+    };
     for (const hook of this.system.admission ?? []) {
-      const denied = hook(request);
+      const denied = hook({ ...request, list });
       if (denied !== undefined) {
         throw new ApiError({ code: 403, reason: 'Forbidden', message: `admission webhook denied the request: ${denied}`, kind: request.kind, objectName: request.name });
       }
@@ -908,6 +928,10 @@ export class Simulator {
       txn.updateController(ctrl, (c) => ({ ...c, locks: withKey(c.locks, lk, inflightId) }));
       return { kind: 'next', value: undefined };
     }
+    if (e.op === 'sleep') {
+      txn.read('clock');
+      return { kind: 'next', value: undefined };
+    }
     if (e.op === 'external') {
       const def = this.externalDefs.get(e.system);
       if (!def) return { kind: 'throw', error: new Error(`unknown external system ${e.system}`) };
@@ -1024,7 +1048,7 @@ export class Simulator {
         this.finish(txn, base, outcomeOf(it.value));
         return;
       }
-      const e = it.value;
+      let e = it.value;
       if (!isEffect(e)) {
         const what = abandonIfPromise(e) ? 'a Promise' : JSON.stringify(e) ?? String(e);
         txn.fail({
@@ -1038,6 +1062,10 @@ export class Simulator {
         if (base.steps + 1 > this.maxSteps) {
           txn.fail({ kind: 'budget-exceeded', message: `${base.handler}(${base.key}) passed ${this.maxSteps} scheduling points without finishing`, actionId });
           return;
+        }
+        if (e.op === 'sleep') {
+          txn.read('clock');
+          e = { op: 'sleep', ms: e.ms, until: txn.world.clock + e.ms };
         }
         const f = new InflightRecord(base, ctrl, results, base.steps + 1, e, gen);
         txn.updateController(ctrl, (c) => ({ ...c, inflight: withKey(c.inflight, f.id, f) }));
@@ -1097,6 +1125,8 @@ export class Simulator {
     // Which time comes next depends on every delayed item and timer.
     txn.read('queue/*');
     txn.read('timer/*');
+    // ... and on every sleeping handler (ctx.sleep).
+    txn.read('inflight/*');
     txn.set('clock', to);
     for (const def of this.system.controllers) {
       const c = txn.controller(def.name);

@@ -101,10 +101,14 @@ export interface AdmissionRequest {
   readonly name: string;
   /** The stored object (for update, patch, delete), if it exists. */
   readonly oldObject?: StoredObject;
-  /** The object sent (create, update). */
+  /** The object sent (create, update), or for a patch the object the patch would store. */
   readonly object?: KubeObject;
+  /** `status` for writes to the status subresource (updateStatus, or a patch to /status). */
+  readonly subresource?: 'status';
   /** Who sent it: a controller name or a user actor. */
   readonly actor: string;
+  /** The stored objects of a kind, for hooks that check against others (a webhook's own cache, taken as current). */
+  readonly list?: (kind: string) => readonly StoredObject[];
 }
 
 /** A validating admission webhook: return a message to deny the request (403), undefined to allow. */
