@@ -53,11 +53,11 @@ describe('replay: fingerprints and drift', () => {
     expect(other.code).toBe(0);
   });
 
-  it('a committed trace from before fingerprints still replays and reproduces', async () => {
+  it('a committed trace from before fingerprints still replays (whether or not the model still reproduces it)', async () => {
     const file = join(import.meta.dirname, '../counterexamples/a-v1.12.28-single-network.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).definitions).toBeUndefined();
     const r = await run(['replay', file], { cwd: dir });
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/reproduced: /);
-    expect(r.stdout).toMatch(JSON.parse(readFileSync(file, 'utf8')).definitions ? /definitions: property .* unchanged/ : /definitions: no fingerprint recorded/);
+    expect([1, 4], r.stderr).toContain(r.code);
+    expect(r.stdout).toMatch(/\ndefinitions: no fingerprint recorded \(trace from an older kuberace\)\n/);
   });
 });
