@@ -63,6 +63,8 @@ export interface KubeOvnConfig {
   readonly calcPatchesOnlyIPFields: boolean;
   /** deletingPodObjMap entry dropped after a successful handleDeletePod: 5 min later (v1.12.28) or at once (master). */
   readonly deletingPodDrop: 'after5min' | 'onSuccess';
+  /** --keep-vm-ip (default true in v1.12.28 and master): a VM pod's IPs are named after the VM and kept while it exists. */
+  readonly keepVMIP: boolean;
   /** Optional webhook (pkg/webhook/subnet.go): SubnetUpdateHook on main-resource writes, SubnetDeleteHook denying a delete while stored usingIPs != 0. */
   readonly subnetDeleteWebhook: boolean;
   /** markAndCleanLSP period in ms (360 s default; 0 disables the periodic GC). */
@@ -95,6 +97,7 @@ export const v1_12_28: KubeOvnConfig = {
   subnetStatusPatchErrorAborts: false,
   calcPatchesOnlyIPFields: false,
   deletingPodDrop: 'after5min',
+  keepVMIP: true,
   subnetDeleteWebhook: false,
   gcIntervalMs: 360_000,
   workerNum: 3,

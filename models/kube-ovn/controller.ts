@@ -7,7 +7,7 @@ import type { KubeOvnConfig } from './config.ts';
 import { CONTROLLER, type KubeOvnMemory, Q, initialMemory } from './context.ts';
 import { gcTask, initIPAM } from './init.ts';
 import { handleAddIP, handleDelIP, handleUpdateIP, ipHandlers } from './ip.ts';
-import { IPKind, SubnetKind, type Subnet } from './objects.ts';
+import { IPKind, SubnetKind, type Subnet, VirtualMachineInstanceKind, VirtualMachineKind } from './objects.ts';
 import { ovnNb } from './ovn.ts';
 import { dropDeletingPod, handleAddOrUpdatePod, handleDeletePod, podHandlers } from './pod.ts';
 import { handleAddOrUpdateSubnet, handleDeleteSubnet, handleUpdateSubnetStatus, subnetHandlers } from './subnet.ts';
@@ -84,7 +84,7 @@ export function subnetDeleteHook(req: AdmissionRequest): string | undefined {
 
 export function kubeOvnSystem(cfg: KubeOvnConfig): SystemDef {
   return {
-    kinds: [SubnetKind, IPKind],
+    kinds: [SubnetKind, IPKind, VirtualMachineKind, VirtualMachineInstanceKind],
     controllers: [kubeOvnController(cfg)],
     externals: [ovnNb],
     admission: cfg.subnetDeleteWebhook ? [subnetUpdateHook, subnetDeleteHook] : [],
