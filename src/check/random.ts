@@ -12,6 +12,7 @@ import { type CheckContext, type Execution, type Schedule, type Violation, execu
 import { minimize } from './minimize.ts';
 import type { ModelDef } from './model.ts';
 import { TRACE_FORMAT, type TraceFile } from '../trace/format.ts';
+import { definitionsOf } from '../trace/definitions.ts';
 import { setupWorld } from '../engine/settle.ts';
 import { type Shard, checkShard, shardRuns, shardSeed } from './shard.ts';
 
@@ -57,6 +58,8 @@ export interface RandomOptions extends TargetOptions {
    * a starved actor are found without opting in.
    */
   readonly strategy?: RandomStrategy;
+  /** Called after every run (before shrinking starts), for progress lines. */
+  readonly onProgress?: (p: { readonly runs: number; readonly steps: number; readonly elapsedMs: number }) => void;
 }
 
 export type RandomStrategy = 'uniform' | 'pct' | 'mixed';
@@ -155,6 +158,8 @@ export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }
     steps: run.ids,
     violation: run.violation!,
     found,
+    // Lets a replay tell a changed property or config from a fixed bug.
+    definitions: definitionsOf(t.model, t.variant, run.violation!.kind === 'engine' ? undefined : run.violation!.property),
   };
 }
 
@@ -192,6 +197,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
       return false;
     }
     steps += run.ids.length;
+    if (!violated) opts.onProgress?.({ runs, steps, elapsedMs: wallClockMs() - started });
     if (run.violation === undefined) return true;
     if (!violated) {
       violated = true;

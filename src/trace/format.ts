@@ -11,6 +11,7 @@
  */
 import type { EngineOptions, Scenario } from '../engine/system.ts';
 import type { Violation } from '../check/execute.ts';
+import type { Definitions } from './definitions.ts';
 
 /**
  * The format tag of trace files this version reads and writes (`'kuberace-trace/1'`).
@@ -54,6 +55,8 @@ export interface TraceFile {
     readonly path?: string;
     readonly shrunkFrom?: number;
   };
+  /** Fingerprints of the variant config and the violated property (./definitions.ts); absent in older traces. */
+  readonly definitions?: Definitions;
 }
 
 /**
@@ -119,6 +122,10 @@ export function parseTrace(text: string, source = 'trace'): TraceFile {
   if (typeof v.message !== 'string') fail(`${source}: "violation.message" must be a string`);
   if ((v.step as number) > (t.steps as unknown[]).length) fail(`${source}: "violation.step" ${v.step} is past the last of ${(t.steps as unknown[]).length} steps`);
   if (t.engine !== undefined && (typeof t.engine !== 'object' || t.engine === null)) fail(`${source}: "engine" must be an object`);
+  const d = t.definitions as Record<string, unknown> | undefined;
+  if (d !== undefined && (typeof d !== 'object' || d === null || typeof d.config !== 'string' || (d.property !== undefined && typeof d.property !== 'string'))) {
+    fail(`${source}: "definitions" must be an object with a "config" fingerprint (and optionally "property")`);
+  }
   return { ...(t as unknown as TraceFile), engine: (t.engine as EngineOptions) ?? {} };
 }
 

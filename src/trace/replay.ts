@@ -10,13 +10,15 @@
  * added a lock, say) is skipped and reported, and the default policy settles the world
  * afterwards, so the result is `holds` when the fix works.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../engine/simulator.ts';
 import { contextFor, target } from '../check/context.ts';
 import { type Execution, type Violation, execute } from '../check/execute.ts';
 import { type ModelDef, UsageError } from '../check/model.ts';
 import { type TraceFile, TraceFormatError, formatTrace, parseTrace } from './format.ts';
+import { type DefinitionsCheck, checkDefinitions } from './definitions.ts';
+import { fsReason } from './fs-error.ts';
+import { type WriteOutcome, writeFileSafely } from './write-file.ts';
 
 /**
  * Options of {@link replayTrace}: `variant` to replay against, `strict`.
@@ -92,6 +94,8 @@ export interface ReplayResult {
   readonly skipped: ReadonlyArray<{ readonly step: number; readonly id: string }>;
   /** The execution log: per step its notes and read/write footprint. */
   readonly log: readonly LogEntry[];
+  /** The recorded fingerprints of the recorded variant and property against the model now. */
+  readonly definitions: DefinitionsCheck;
   readonly execution: Execution;
 }
 
@@ -156,6 +160,7 @@ export function replayTrace(trace: TraceFile, models: Readonly<Record<string, Mo
     skipped,
     log: execution.log ?? [],
     execution,
+    definitions: checkDefinitions(model, trace.variant, expected.kind === 'engine' ? undefined : expected.property, trace.definitions),
   };
 }
 
@@ -201,19 +206,17 @@ export function readTraceFile(path: string): TraceFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : fsReason(e);
     throw new TraceFormatError(`${path}: cannot read trace file (${why})`.replace(/\s*[\r\n]+\s*/g, ' '));
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseTrace(text, path);
 }
 
-/** Write a trace file (creating its directory); the file appears whole or not at all. */
-let tmpCounter = 0;
-
 /**
- * Write a trace file (creating its directory); the file appears whole or not at all.
+ * Write a trace file (creating its directory). A regular file appears whole or not at all; a
+ * symbolic link is followed and stays a link; a device or FIFO is written in place (see
+ * ./write-file.ts).
  *
  * @example
  * ```ts
@@ -222,9 +225,6 @@ let tmpCounter = 0;
  *
  * @category Counterexample files and replay
  */
-export function writeTraceFile(path: string, trace: TraceFile): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
-  writeFileSync(tmp, formatTrace(trace));
-  renameSync(tmp, path);
+export function writeTraceFile(path: string, trace: TraceFile): WriteOutcome {
+  return writeFileSafely(path, formatTrace(trace));
 }
