@@ -57,6 +57,13 @@ export interface ExhaustiveOptions extends TargetOptions {
    * `any` also lets time pass mid-flight (timers racing handlers), bounded by maxDepth.
    */
   readonly clock?: 'idle' | 'any';
+  /**
+   * Fairness bound: a state in which some informer has more than this many watch events not yet
+   * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
+   * lets an informer catch up, while the controller keeps writing, has unboundedly many states. A
+   * search that prunes here is complete only within the bound, and says so.
+   */
+  readonly maxInformerLag?: number;
   /** Called about every 10,000 states. */
   readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
 }
@@ -110,6 +117,20 @@ export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = 
   return r;
 }
 
+/** The most watch events any informer has not delivered yet (initial-list events not counted). */
+export function informerLag(world: World): number {
+  let max = 0;
+  for (const name in world.controllers) {
+    const informers = world.controllers[name].informers;
+    for (const kind in informers) {
+      let n = 0;
+      for (const ev of informers[kind].pending) if (!ev.initial) n++;
+      if (n > max) max = n;
+    }
+  }
+  return max;
+}
+
 export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions): CheckReport {
   const started = wallClockMs();
   // A shard outside 0..count-1 would explore nothing and report a complete proof.
@@ -122,7 +143,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();
-  const stats = { states: 0, transitions: 0, maxDepth: 0, complete: true };
+  const stats = { states: 0, transitions: 0, maxDepth: 0, complete: true, lagPruned: 0 };
+  const lagBound = opts.maxInformerLag;
+  const overLag = (w: World) => lagBound !== undefined && informerLag(w) > lagBound;
   let found: Found | undefined;
   let stopped = false;
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
@@ -170,6 +193,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       }
       if (node.depth >= maxDepth) {
         stats.complete = false;
+        continue;
+      }
+      if (overLag(world)) {
+        stats.lagPruned++;
         continue;
       }
       for (let i = 0; i < actions.length && !stopped; i++) {
@@ -227,6 +254,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         stats.complete = false;
         return;
       }
+      if (overLag(world)) {
+        stats.lagPruned++;
+        return;
+      }
       const done: Array<[string, Footprint]> = [];
       for (let i = 0; i < actions.length && !stopped; i++) {
         const a = actions[i];
@@ -262,7 +293,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     states: stats.states,
     transitions: stats.transitions,
     maxDepth: stats.maxDepth,
-    complete: stats.complete && !found,
+    // Pruned by the fairness bound: complete only within it (completeWithinLag).
+    complete: stats.complete && !found && stats.lagPruned === 0,
+    ...(lagBound !== undefined ? { lagBound, lagPruned: stats.lagPruned, completeWithinLag: stats.complete && !found } : {}),
     steps: stats.transitions,
     durationMs,
   };
