@@ -2,6 +2,7 @@
  * Entry point of the kuberace command line: `npx tsx src/cli.ts <command>` (what `npm start`
  * and bin/kuberace.mjs run). See src/cli/main.ts.
  */
+import './check/self-resolve-register.mjs'; // a user model's 'kuberace' is this copy (see there)
 import { main } from './cli/main.ts';
 
 // `kuberace replay t.json | head`: a closed pipe ends the output quietly, not with a stack trace.

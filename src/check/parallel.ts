@@ -26,14 +26,21 @@ import { ModelChangedError, execute } from './execute.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import { minimize } from './minimize.ts';
 import { type ModelDef, UsageError } from './model.ts';
+import { isModelDef, modelsOfModule } from './model-module.ts';
 import { type CheckReport, type RandomOptions, toTrace } from './random.ts';
 import { type Shard, checkShard } from './shard.ts';
 
-/** Where workers find a model: a module (path, relative to the working directory, or file URL) and its export. */
+/**
+ * Where workers find a model: a module (path, relative to the working directory, or file URL)
+ * and its export, or the name of one of the models it offers (default export, named exports
+ * or a config's list, ./model-module.ts).
+ */
 export interface ModelRef {
   readonly module: string | URL;
-  /** Export name (default `default`). */
+  /** Export name (default `default`); ignored when `model` is given. */
   readonly export?: string;
+  /** The model's name, looked up among every model the module offers. */
+  readonly model?: string;
 }
 
 export interface ParallelOptions {
@@ -59,8 +66,8 @@ export interface WorkerRequest {
   /** The TypeScript worker module (file URL), imported by ./worker-boot.mjs. */
   readonly entry: string;
   readonly kind: 'random' | 'exhaustive';
-  readonly module: string;
-  readonly exportName: string;
+  /** The model's reference, its module as a specifier. */
+  readonly ref: { readonly module: string; readonly export?: string; readonly model?: string };
   readonly options: Record<string, unknown>;
   readonly shard: Shard;
   readonly progress: boolean;
@@ -90,8 +97,14 @@ export async function loadModel(ref: ModelRef): Promise<ModelDef<any>> {
   } catch (e) {
     throw new UsageError(`cannot import model module ${spec}: ${(e as Error).message}`.split('\n')[0]);
   }
-  const model = mod[name] as ModelDef<any> | undefined;
-  if (!model || typeof model !== 'object' || typeof model.system !== 'function') {
+  if (ref.model !== undefined) {
+    const found = modelsOfModule(mod);
+    const hit = found.find((f) => f.model.name === ref.model);
+    if (!hit) throw new UsageError(`${spec} has no model "${ref.model}" (models: ${found.map((f) => f.model.name).join(', ') || 'none'})`);
+    return hit.model;
+  }
+  const model = mod[name];
+  if (!isModelDef(model)) {
     throw new UsageError(`${spec} has no model export "${name}" (exports: ${Object.keys(mod).join(', ') || 'none'})`);
   }
   return model;
@@ -261,8 +274,7 @@ function runShards(
   onProgress: ((p: Progress) => void) | undefined,
   signal: AbortSignal | undefined,
 ): Promise<{ done: CheckReport[]; winner?: CheckReport }> {
-  const module = moduleSpecifier(ref);
-  const exportName = ref.export ?? 'default';
+  const wref = { module: moduleSpecifier(ref), ...(ref.export !== undefined ? { export: ref.export } : {}), ...(ref.model !== undefined ? { model: ref.model } : {}) };
   const progress: Array<Progress | undefined> = new Array(n).fill(undefined);
   return new Promise((resolvePromise, reject) => {
     const workers: Worker[] = [];
@@ -281,7 +293,7 @@ function runShards(
     if (signal?.aborted) return finish(new InterruptedError('interrupted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     for (let i = 0; i < n; i++) {
-      const request: WorkerRequest = { entry: WORKER_ENTRY, kind, module, exportName, options, shard: subShard(outer, i, n), progress: onProgress !== undefined };
+      const request: WorkerRequest = { entry: WORKER_ENTRY, kind, ref: wref, options, shard: subShard(outer, i, n), progress: onProgress !== undefined };
       const w = new Worker(WORKER_BOOT, { workerData: request, execArgv: ['--import', tsxImport()] });
       workers.push(w);
       let reported = false;

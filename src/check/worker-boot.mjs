@@ -4,5 +4,6 @@
 // through tsx's API instead.
 import { workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
+import './self-resolve-register.mjs'; // a user model's 'kuberace' is this copy
 
 await tsImport(workerData.entry, import.meta.url);

@@ -1,24 +1,18 @@
 /**
- * Worker-thread entry of ./parallel.ts: import the model by module and export name, run one
+ * Worker-thread entry of ./parallel.ts: import the model by its reference (module and export or model name), run one
  * shard of a random or exhaustive check, post the report back. Started with
  * `execArgv: ['--import', tsx]` so that it can load TypeScript.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkExhaustive } from './exhaustive.ts';
-import type { ModelDef } from './model.ts';
-import { UsageError } from './model.ts';
 import { checkRandom } from './random.ts';
-import type { WorkerRequest, WorkerMessage } from './parallel.ts';
+import { type WorkerRequest, type WorkerMessage, loadModel } from './parallel.ts';
 
 const req = workerData as WorkerRequest;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 try {
-  const mod = (await import(req.module)) as Record<string, unknown>;
-  const model = mod[req.exportName] as ModelDef<any> | undefined;
-  if (!model || typeof model !== 'object' || typeof (model as ModelDef).system !== 'function') {
-    throw new UsageError(`${req.module} has no model export "${req.exportName}"`);
-  }
+  const model = await loadModel(req.ref);
   const onProgress = req.progress ? (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => post({ type: 'progress', progress: p }) : undefined;
   // Random runs are short: report at most every 100 ms.
   let lastRunsPost = -Infinity;

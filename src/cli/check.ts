@@ -9,13 +9,13 @@ import { renderText } from '../report/text.ts';
 import { type OptionSpec, bool, int, oneOf, parseFlags, secondsFlag, str, strs } from './args.ts';
 import { formatTrace } from '../trace/format.ts';
 import { checkedProperties, namedTrace, reportJson, saveTraceWithFallback, scenarioChoice, timelineOf } from './common.ts';
-import { shellQuote } from './shell.ts';
+import { shellCommand } from './shell.ts';
 import { type Budgets, describeCoverage, searchCoverage } from './budget.ts';
 import { EXIT_HOLDS, EXIT_INCOMPLETE, EXIT_INTERRUPTED } from './exit-codes.ts';
 import { INTERRUPTED, runSearch } from './interrupt.ts';
 import { rerunCommand } from './rerun.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
-import { modelOf } from './models.ts';
+import type { ModelCatalog } from './models.ts';
 import { ProgressLine, formatCount, formatDuration } from './progress.ts';
 
 export const DEFAULT_TRACE_FILE = 'kuberace-counterexample.json';
@@ -57,6 +57,7 @@ export const EXPLORE_OPTIONS: OptionSpec = {
 /** Print a finished check: the JSON object, or the text report / summary. Returns the exit code. */
 function finish(
   io: CliIo,
+  catalog: ModelCatalog,
   command: string,
   report: CheckReport,
   opts: { json: boolean; out?: string; scenarioName?: string; properties: string[]; budgets?: Budgets; rerun?: string },
@@ -64,7 +65,7 @@ function finish(
   const style = stdoutStyle(io);
   if (report.result === 'violated' && report.counterexample) {
     const trace = report.counterexample;
-    const timeline = timelineOf(modelOf(trace.model, command), trace);
+    const timeline = timelineOf(catalog.modelOf(trace.model, command), trace);
     const requested = opts.out ?? DEFAULT_TRACE_FILE;
     if (opts.json) {
       // The JSON carries the counterexample itself, so a failed write loses nothing.
@@ -79,7 +80,7 @@ function finish(
     io.stdout(`\n${style.dim(summaryLine(report))}\n`);
     const saved = saveTraceWithFallback(io, requested, trace);
     if (saved.problem) io.stderr(`kuberace: ${saved.problem}\n`);
-    if (saved.file) io.stdout(`trace written to ${saved.file}; replay: npx kuberace replay ${shellQuote(saved.file)}\n`);
+    if (saved.file) io.stdout(`trace written to ${saved.file}; replay: ${shellCommand(['npx', 'kuberace', 'replay', ...catalog.argsOf(trace.model), saved.file])}\n`);
     else io.stdout(`the trace could not be written to a file; here it is:\n${formatTrace(trace)}`);
     if (opts.rerun) io.stdout(`rerun: ${opts.rerun}\n`);
     return 1;
@@ -129,9 +130,9 @@ function summaryLine(r: CheckReport): string {
   return `${r.mode} search: ${parts.join(', ')}`;
 }
 
-export async function checkCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function checkCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): Promise<number> {
   const p = parseFlags('check', args, CHECK_OPTIONS, 1);
-  const model = modelOf(p.positionals[0], 'check');
+  const model = catalog.modelOf(p.positionals[0], 'check');
   const variant = str(p, 'variant');
   const props = strs(p, 'property');
   for (const name of props) propertyOf(model, name);
@@ -167,7 +168,7 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   progress.update(`check ${model.name}: ${formatCount(numRuns)} random runs${workers ? ` on ${workers} workers` : ''}…`, true);
   let outcome: CheckReport | typeof INTERRUPTED;
   try {
-    outcome = await runSearch(io, model, workers, {
+    outcome = await runSearch(io, catalog, model, workers, {
       inProcess: () => checkRandom(model, opts),
       parallel: (ref, n, signal) => checkRandomParallel(ref, { ...opts, workers: n, ...(signal ? { signal } : {}) }),
     });
@@ -178,7 +179,7 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   const properties = checkedProperties(model, props);
   if (outcome === INTERRUPTED) {
     const where = choice.name ? `scenario ${choice.name}` : 'generated scenarios';
-    const repeat = rerunCommand('check', model.name, p, CHECK_OPTIONS, { set: { seed: String(seed) } });
+    const repeat = rerunCommand('check', [...catalog.argsOf(model.name), model.name], p, CHECK_OPTIONS, { set: { seed: String(seed) } });
     return interrupted(io, json, {
       head: `${model.name}/${variant ?? Object.keys(model.variants)[0]}, ${where}: no violation of ${properties.join(', ')} in the runs done`,
       covered: `random search: at least ${formatCount(runsDone)} of ${formatCount(numRuns)} runs, seed ${seed}, ${formatDuration(progress.elapsed())}`,
@@ -192,9 +193,9 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   // fast-check's habit: the seed and path of the failing run go straight back to it.
   const rerun =
     found?.seed !== undefined
-      ? rerunCommand('check', model.name, p, CHECK_OPTIONS, { drop: ['workers', 'shard', 'json'], set: { seed: String(found.seed), path: found.path } })
+      ? rerunCommand('check', [...catalog.argsOf(model.name), model.name], p, CHECK_OPTIONS, { drop: ['workers', 'shard', 'json'], set: { seed: String(found.seed), path: found.path } })
       : undefined;
-  return finish(io, 'check', report, {
+  return finish(io, catalog, 'check', report, {
     json,
     out: str(p, 'out'),
     scenarioName: choice.name,
@@ -203,9 +204,9 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   });
 }
 
-export async function exploreCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function exploreCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): Promise<number> {
   const p = parseFlags('explore', args, EXPLORE_OPTIONS, 1);
-  const model = modelOf(p.positionals[0], 'explore');
+  const model = catalog.modelOf(p.positionals[0], 'explore');
   const variant = str(p, 'variant');
   const props = strs(p, 'property');
   for (const name of props) propertyOf(model, name);
@@ -240,7 +241,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
   progress.update(`explore ${model.name}: starting…`, true);
   let outcome: CheckReport | typeof INTERRUPTED;
   try {
-    outcome = await runSearch(io, model, workers, {
+    outcome = await runSearch(io, catalog, model, workers, {
       inProcess: () => checkExhaustive(model, opts),
       parallel: (ref, n, signal) => checkExhaustiveParallel(ref, { ...opts, workers: n, ...(signal ? { signal } : {}) }),
     });
@@ -258,13 +259,13 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
           ? `at least ${formatCount(last.states)} states, ${formatCount(last.transitions)} transitions, depth ${last.depth} (as last reported)`
           : 'fewer than 10,000 states (the search reports every 10,000)'
       }, ${formatDuration(progress.elapsed())}; incomplete, no depth is known to be covered completely`,
-      rerun: rerunCommand('explore', model.name, p, EXPLORE_OPTIONS),
+      rerun: rerunCommand('explore', [...catalog.argsOf(model.name), model.name], p, EXPLORE_OPTIONS),
       data: { model: model.name, variant: v, mode: 'exhaustive', scenario: choice.name ?? null, properties, stats: { ...last, durationMs: progress.elapsed(), complete: false } },
     });
   }
   let report = outcome;
   if (report.counterexample) report = { ...report, counterexample: namedTrace(report.counterexample, choice) };
-  return finish(io, 'explore', report, {
+  return finish(io, catalog, 'explore', report, {
     json,
     out: str(p, 'out'),
     scenarioName: choice.name,

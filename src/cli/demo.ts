@@ -7,7 +7,7 @@ import { renderText } from '../report/text.ts';
 import { type OptionSpec, int, parseFlags } from './args.ts';
 import { timelineOf } from './common.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
-import { modelOf } from './models.ts';
+import type { ModelCatalog } from './models.ts';
 import { ProgressLine, formatCount, formatDuration, stopwatch } from './progress.ts';
 import { type Finding, type SearchOutcome, GENERATED, searchProperties, shortestFindings } from './search.ts';
 
@@ -29,11 +29,11 @@ function cell(f: Finding | undefined, holdsText: string): string {
   return f ? `✗ ${f.steps} steps (${f.scenario})` : holdsText;
 }
 
-export function demoCommand(args: readonly string[], io: CliIo): number {
+export function demoCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): number {
   const p = parseFlags('demo', args, DEMO_OPTIONS, 0);
   const runs = int(p, 'runs', 1) ?? 100;
   const seed = int(p, 'seed', -0x80000000, 0x7fffffff) ?? 1;
-  const model = modelOf(MODEL, 'demo');
+  const model = catalog.modelOf(MODEL, 'demo');
   for (const name of [SCENARIO_A, STUCK]) {
     if (!model.properties.some((x) => x.name === name)) throw new UsageError(`demo: model ${MODEL} has no property ${name}`);
   }

@@ -11,7 +11,7 @@ import { UsageError } from '../check/model.ts';
 import { InterruptedError, type ModelRef } from '../check/parallel.ts';
 import type { CheckReport } from '../check/random.ts';
 import type { CliIo } from './io.ts';
-import { modelRefOf } from './models.ts';
+import type { ModelCatalog } from './models.ts';
 
 export const INTERRUPTED = Symbol('interrupted');
 
@@ -21,11 +21,11 @@ export interface SearchRunners {
 }
 
 /** Run a search as described in the module comment; `workers` is the --workers value. */
-export async function runSearch(io: CliIo, model: ModelDef<any>, workers: number | undefined, run: SearchRunners): Promise<CheckReport | typeof INTERRUPTED> {
-  if (!io.onInterrupt) return workers ? run.parallel(await modelRefOf(model), workers) : run.inProcess();
+export async function runSearch(io: CliIo, catalog: ModelCatalog, model: ModelDef<any>, workers: number | undefined, run: SearchRunners): Promise<CheckReport | typeof INTERRUPTED> {
+  if (!io.onInterrupt) return workers ? run.parallel(catalog.refOf(model), workers) : run.inProcess();
   let ref: ModelRef;
   try {
-    ref = await modelRefOf(model);
+    ref = catalog.refOf(model);
   } catch (e) {
     if (workers !== undefined || !(e instanceof UsageError)) throw e;
     return run.inProcess(); // not importable by a worker: uninterruptible, but it runs

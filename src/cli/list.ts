@@ -1,7 +1,7 @@
 /** `kuberace list`: models, variants, properties and scenarios. */
 import { type OptionSpec, bool, parseFlags } from './args.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
-import { modelOf, models } from './models.ts';
+import type { ModelCatalog } from './models.ts';
 import { describeUserOp } from '../engine/simulator.ts';
 import type { UserOp } from '../engine/system.ts';
 
@@ -13,9 +13,10 @@ export function describeOp(op: UserOp): string {
 
 export const LIST_OPTIONS: OptionSpec = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 
-export function listCommand(args: readonly string[], io: CliIo): number {
+export function listCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): number {
+  const models = catalog.models;
   const p = parseFlags('list', args, LIST_OPTIONS, 1);
-  const names = p.positionals.length ? [modelOf(p.positionals[0], 'list').name] : Object.keys(models);
+  const names = p.positionals.length ? [catalog.modelOf(p.positionals[0], 'list').name] : catalog.names;
   if (bool(p, 'json')) {
     const data = names.map((n) => {
       const m = models[n];

@@ -13,6 +13,7 @@ import { demoCommand } from './demo.ts';
 import { type CliIo, processIo } from './io.ts';
 import { listCommand } from './list.ts';
 import { matrixCommand } from './matrix.ts';
+import { type ModelCatalog, loadCatalog } from './models.ts';
 import { replayCommand } from './replay.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
 
@@ -37,7 +38,11 @@ commands:
   help [command]                     this text, or a command's options
 
 ${EXIT_CODES_HELP}
-global options: --debug (stack traces of internal errors), --version, --help
+models: the bundled ones, those listed in ./kuberace.config.ts (export default { models: [...] }),
+  and those of --model FILE (a module exporting a model made with defineModel; repeatable,
+  any command; with a single --model model, <model> may be left out)
+
+global options: --model FILE, --debug (stack traces of internal errors), --version, --help
 `,
   list: `usage: kuberace list [model] [--json]
   Lists the models with their variants (the first is the default), properties
@@ -123,7 +128,7 @@ global options: --debug (stack traces of internal errors), --version, --help
 `,
 };
 
-type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;
+type Command = (args: readonly string[], io: CliIo, catalog: ModelCatalog) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   list: listCommand,
@@ -145,11 +150,40 @@ function isInputError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof TraceFormatError || e instanceof ModelChangedError;
 }
 
+/**
+ * `--model FILE` (or `--model=FILE`, repeatable) anywhere on the line: a module of the user's
+ * own models, for every command. Taken out before the command parses its flags.
+ */
+function globalFlags(argv: readonly string[]): { args: string[]; modelFiles: string[] } {
+  const args: string[] = [];
+  const modelFiles: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--model') {
+      const next = argv[i + 1];
+      if (next === undefined || next === '') throw new UsageError('option "--model" needs a value (a module exporting your model, e.g. --model ./models/replicaset.ts)');
+      modelFiles.push(next);
+      i++;
+    } else if (a.startsWith('--model=')) {
+      const v = a.slice('--model='.length);
+      if (!v) throw new UsageError('option "--model" needs a value (a module exporting your model, e.g. --model ./models/replicaset.ts)');
+      modelFiles.push(v);
+    } else {
+      args.push(a);
+    }
+  }
+  return { args, modelFiles };
+}
+
 /** Run one command line (without `node` and the script). */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const debug = argv.includes('--debug');
-  const args = argv.filter((a) => a !== '--debug');
   try {
+    const { args, modelFiles } = globalFlags(argv.filter((a) => a !== '--debug'));
     const [command, ...rest] = args;
     if (command === undefined) throw new UsageError(`missing command (known: ${Object.keys(COMMANDS).join(', ')}, help; see kuberace --help)`);
     if (command === '--help' || command === '-h') {
@@ -178,7 +212,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stdout(HELP[command]);
       return EXIT_HOLDS;
     }
-    return await run(rest, io);
+    return await run(rest, io, await loadCatalog(modelFiles, io.cwd));
   } catch (e) {
     if (isInputError(e)) {
       io.stderr(`kuberace: ${oneLine(e.message)}\n`);

@@ -16,7 +16,8 @@ import { type ModelDef, UsageError, propertyOf } from '../check/model.ts';
 import { type OptionSpec, int, parseFlags, secondsFlag, str, strs } from './args.ts';
 import { version } from './common.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
-import { modelOf } from './models.ts';
+import type { ModelCatalog } from './models.ts';
+import { shellCommand } from './shell.ts';
 import { ProgressLine, formatCount, formatDuration, stopwatch } from './progress.ts';
 import { type Finding, type SearchOutcome, searchProperties, shortestFindings } from './search.ts';
 
@@ -76,7 +77,8 @@ function cellText(c: MatrixCell): string {
 const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** The generated Markdown (between the markers, exclusive). */
-export function matrixMarkdown(model: ModelDef<any>, r: MatrixResult, header: string): string {
+export function matrixMarkdown(model: ModelDef<any>, r: MatrixResult, header: string, modelArgs: readonly string[] = []): string {
+  const who = shellCommand([...modelArgs, model.name]);
   const lines = [header, ''];
   lines.push(`| variant | ${r.properties.map((p) => `\`${p}\``).join(' | ')} |`);
   lines.push(`|---|${r.properties.map(() => '---').join('|')}|`);
@@ -97,7 +99,7 @@ export function matrixMarkdown(model: ModelDef<any>, r: MatrixResult, header: st
   for (const v of r.variants) lines.push(`- \`${md(v)}\`: ${md(model.variants[v].description)}`);
   lines.push(
     '',
-    `A ✗ cell is the shortest counterexample found; rerun it with \`kuberace check ${model.name} --variant V --scenario S --property P\` (random) or \`kuberace explore ${model.name} --variant V --scenario S --property P\` (exhaustive), then \`kuberace replay\` the trace it writes. A ✓ cell is proved only where it says "holds for": that exhaustive search covered every interleaving of that scenario (time abstracted: the clock advances only when nothing else can happen); elsewhere no violation was found within the budget.`,
+    `A ✗ cell is the shortest counterexample found; rerun it with \`kuberace check ${who} --variant V --scenario S --property P\` (random) or \`kuberace explore ${who} --variant V --scenario S --property P\` (exhaustive), then \`kuberace replay\` the trace it writes. A ✓ cell is proved only where it says "holds for": that exhaustive search covered every interleaving of that scenario (time abstracted: the clock advances only when nothing else can happen); elsewhere no violation was found within the budget.`,
   );
   return lines.join('\n');
 }
@@ -115,9 +117,9 @@ export function spliceMatrix(existing: string | undefined, generated: string, mo
   return `# ${modelName}: results\n\n${block}\n\n<!-- Text outside the matrix markers is kept when the table is regenerated: write the reading of the table here. -->\n`;
 }
 
-export function matrixCommand(args: readonly string[], io: CliIo): number {
+export function matrixCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): number {
   const p = parseFlags('matrix', args, MATRIX_OPTIONS, 1);
-  const model = modelOf(p.positionals[0], 'matrix');
+  const model = catalog.modelOf(p.positionals[0], 'matrix');
   const allScenarios = Object.keys(model.scenarios);
   const scenarios = names(model, strs(p, 'scenario'), allScenarios, 'scenario');
   const exGiven = strs(p, 'exhaustive');
@@ -191,7 +193,7 @@ export function matrixCommand(args: readonly string[], io: CliIo): number {
     (exhaustive.length
       ? `exhaustive search (DFS with partial-order reduction) on ${exhaustive.join(', ')} with at most ${formatCount(maxStates)} states, depth ${maxDepth} and ${formatDuration(maxTimeMs)} per search.`
       : 'no exhaustive search.');
-  const text = spliceMatrix(existing, matrixMarkdown(model, result, header), model.name);
+  const text = spliceMatrix(existing, matrixMarkdown(model, result, header, catalog.argsOf(model.name)), model.name);
   try {
     writeFileSafely(outPath, text);
   } catch (e) {

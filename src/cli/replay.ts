@@ -15,7 +15,7 @@ import { EXIT_HOLDS, EXIT_NOT_REPRODUCED, EXIT_VIOLATED } from './exit-codes.ts'
 import { describeDefinitions } from '../trace/definitions.ts';
 import { timelineOf } from './common.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
-import { modelOf, models } from './models.ts';
+import type { ModelCatalog } from './models.ts';
 
 const NOT_REPRODUCED = '✗ not reproduced on the variant the trace was recorded on: the model or a property changed since (exit 4)';
 
@@ -51,7 +51,7 @@ function replayData(r: ReplayResult): Record<string, unknown> {
   };
 }
 
-export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function replayCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): Promise<number> {
   const p = parseFlags('replay', args, REPLAY_OPTIONS, 1);
   const file = p.positionals[0];
   if (file === undefined) throw new UsageError('replay: missing <trace.json>');
@@ -66,8 +66,8 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     throw e;
   }
   const variant = str(p, 'variant');
-  const result = replayTrace(trace, models, variant !== undefined ? { variant } : {});
-  const model = modelOf(trace.model, 'replay');
+  const model = catalog.modelOfTrace(trace);
+  const result = replayTrace(trace, catalog.models, variant !== undefined ? { variant } : {});
   // The timeline re-runs exactly what the replay ran (for another variant: without the skipped steps).
   const timeline = result.variant === trace.variant ? timelineOf(model, trace) : timelineOf(model, trace, result.variant, result.steps);
   let out: string;

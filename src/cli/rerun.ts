@@ -14,8 +14,9 @@ export interface RerunChanges {
   readonly set?: Readonly<Record<string, string | undefined>>;
 }
 
-export function rerunCommand(command: string, model: string, p: Parsed, spec: OptionSpec, changes: RerunChanges = {}): string {
-  const words = ['npx', 'kuberace', command, model];
+/** `model`: its name, or the words that find it (`--model FILE name` for a user's model). */
+export function rerunCommand(command: string, model: string | readonly string[], p: Parsed, spec: OptionSpec, changes: RerunChanges = {}): string {
+  const words = ['npx', 'kuberace', command, ...(typeof model === 'string' ? [model] : model)];
   const set = changes.set ?? {};
   for (const name of Object.keys(spec)) {
     if (name === 'help' || changes.drop?.includes(name) || name in set) continue;

@@ -14,7 +14,7 @@ import { TraceFormatError } from '../trace/format.ts';
 import { readTraceFile } from '../trace/replay.ts';
 import { type OptionSpec, int, parseFlags, secondsFlag, str } from './args.ts';
 import type { CliIo } from './io.ts';
-import { modelOf } from './models.ts';
+import type { ModelCatalog } from './models.ts';
 
 export const SERVE_HELP = `usage: kuberace serve <trace.json> [options]
   Replays the counterexample and serves the API state after step N as a read-only
@@ -48,7 +48,7 @@ export function kubectlHint(kubeconfig: string, served: ServedTrace): string {
   return `kubectl --kubeconfig ${kubeconfig} get ${plurals.join(',') || 'namespaces'}`;
 }
 
-export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function serveCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): Promise<number> {
   const p = parseFlags('serve', args, SERVE_OPTIONS, 1);
   const file = p.positionals[0];
   if (file === undefined) throw new UsageError('serve: missing <trace.json>');
@@ -64,7 +64,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     if (e instanceof TraceFormatError) throw new TraceFormatError(e.message.split(full).join(file));
     throw e;
   }
-  const served = serveTrace(modelOf(trace.model, 'serve'), trace);
+  const served = serveTrace(catalog.modelOfTrace(trace), trace);
   const last = served.steps.length - 1;
   const step = stepFlag === undefined ? Math.min(served.violationStep, last) : stepFlag;
   try {
