@@ -6,6 +6,7 @@
 import type * as fc from 'fast-check';
 import type { EngineOptions, Scenario, SystemDef } from '../engine/system.ts';
 import type { Classifier } from './classify.ts';
+import { callerFile, recordModelSource } from './model-source.ts';
 import type { Property } from './property.ts';
 
 /**
@@ -57,7 +58,9 @@ export interface ModelDef<Config = unknown> {
 
 /**
  * Define a model, keeping its configuration type (an identity helper for the `Config` type
- * parameter). Returns its argument.
+ * parameter). Returns its argument. It also notes the file it is called from: a
+ * counterexample found in a test then prints a replay command with `--model <that file>`, so
+ * define (and export) a model in a module of its own, not in a test file.
  *
  * @example
  * ```ts
@@ -77,6 +80,8 @@ export interface ModelDef<Config = unknown> {
  * @category Models and properties
  */
 export function defineModel<Config>(model: ModelDef<Config>): ModelDef<Config> {
+  // Noted for the replay command a test failure prints (./model-source.ts).
+  recordModelSource(model, callerFile(defineModel));
   return model;
 }
 

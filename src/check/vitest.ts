@@ -24,7 +24,9 @@
  * reporter of `p.parameters` (any runner, including `test.prop` and `endOnFailure`).
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
 import type { Scenario } from '../engine/system.ts';
 import { type TraceFile, describeTrace } from '../trace/format.ts';
@@ -33,6 +35,8 @@ import { type TargetOptions, contextFor, target } from './context.ts';
 import { type CheckContext, type Execution, type Violation, execute } from './execute.ts';
 import { minimize } from './minimize.ts';
 import type { ModelDef } from './model.ts';
+import { modelSourceOf } from './model-source.ts';
+import { shellCommand } from '../cli/shell.ts';
 import { type CheckReport, contextCache, scenarioArbitrary, scenarioNameOf, scheduleArbitrary, toTrace } from './random.ts';
 
 export const DEFAULT_TRACE_DIR = '.kuberace';
@@ -58,8 +62,13 @@ export interface KuberacePropertyOptions extends TargetOptions {
   readonly dir?: string | false;
   /** Skip the id-level minimisation of the final counterexample. */
   readonly noMinimize?: boolean;
-  /** Shown before the file name (default `npx kuberace replay`). */
+  /**
+   * Shown before the file name (default `npx kuberace replay`, with `--model FILE` for a model
+   * that is not bundled: see {@link replayCommandFor}).
+   */
   readonly replayCommand?: string;
+  /** The module that exports the model, for the replay command's `--model` (default: where defineModel was called). */
+  readonly modelModule?: string;
 }
 
 interface Pending {
@@ -203,7 +212,7 @@ export function kuberaceProperty(model: ModelDef<any>, opts: KuberacePropertyOpt
     scheduleArbitrary(opts.maxSteps),
   ];
   const dir = opts.dir === undefined ? DEFAULT_TRACE_DIR : opts.dir;
-  const replayCommand = opts.replayCommand ?? DEFAULT_REPLAY_COMMAND;
+  const replayCommand = opts.replayCommand ?? replayCommandFor(model, opts.modelModule);
   const predicate = (sc: Scenario, choices: number[]): void => {
     const ctx = { ...ctxOf(sc), scenarioName: fixed?.scenarioName ?? scenarioNameOf(model, sc) };
     const run = execute(ctx, { kind: 'choices', choices: [...choices] });
@@ -287,7 +296,10 @@ function withFinalizingShrink(base: fc.IPropertyWithHooks<Ts>, extra: Extra): Ku
 export interface ExpectHoldsOptions {
   /** Where to write the counterexample (default `.kuberace`); false: write none. */
   readonly dir?: string | false;
+  /** Shown before the file name (default: {@link replayCommandFor} the report's model). */
   readonly replayCommand?: string;
+  /** The module that exports the model, for the replay command's `--model` (default: where defineModel was called). */
+  readonly modelModule?: string;
   /** Also require an exhaustive search to be complete (not cut by depth, states or time). */
   readonly complete?: boolean;
   /** Also require these `sometimes` goals (or all of them) to have been reached, so the check is not vacuous. */
@@ -318,7 +330,7 @@ export function expectHolds(report: CheckReport, opts: ExpectHoldsOptions = {}):
     }
     const dir = opts.dir === undefined ? DEFAULT_TRACE_DIR : opts.dir;
     const file = dir === false ? undefined : writeCounterexample(trace, dir);
-    throw new CounterexampleError(trace, { file, replayCommand: opts.replayCommand ?? DEFAULT_REPLAY_COMMAND });
+    throw new CounterexampleError(trace, { file, replayCommand: opts.replayCommand ?? replayCommandFor(report.model, opts.modelModule) });
   }
   if (opts.complete && report.stats.complete !== true) {
     const s = report.stats;
@@ -355,4 +367,39 @@ export function writeCounterexample(trace: TraceFile, dir: string = DEFAULT_TRAC
   writeTraceFile(abs, trace);
   const rel = relative(process.cwd(), abs);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? join(rel) : abs;
+}
+
+/** The bundled models' directory: their traces replay with no --model. */
+const BUNDLED_MODELS = fileURLToPath(new URL('../../models/', import.meta.url));
+const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
+const CONFIG_FILES = ['kuberace.config.ts', 'kuberace.config.mts', 'kuberace.config.js', 'kuberace.config.mjs'];
+
+/**
+ * The command that replays a model's counterexamples from the working directory (the file name
+ * goes after it): `npx kuberace replay` for a bundled model, `npx kuberace replay --model FILE`
+ * for a user's model, FILE being `modelModule` or the file {@link defineModel} was called from
+ * (relative to the working directory). A model defined in a test file, or not with defineModel,
+ * has no module the CLI can load: then the command relies on a `kuberace.config.ts` listing it
+ * (printed as is when one exists, and with a `--model <module exporting "NAME">` placeholder
+ * otherwise).
+ *
+ * @example
+ * ```ts
+ * replayCommandFor(replicasetModel); // 'npx kuberace replay --model models/replicaset.ts'
+ * replayCommandFor(replicasetModel, './src/rs-model.ts'); // 'npx kuberace replay --model ./src/rs-model.ts'
+ * ```
+ *
+ * @category Checking
+ */
+export function replayCommandFor(model: ModelDef<any> | string, modelModule?: string): string {
+  const name = typeof model === 'string' ? model : model.name;
+  const file = modelModule ?? modelSourceOf(model);
+  if (modelModule === undefined && file !== undefined && (file.startsWith(BUNDLED_MODELS) || file.startsWith(BUNDLED_MODELS.replaceAll('/', sep)))) return DEFAULT_REPLAY_COMMAND;
+  if (file === undefined || (modelModule === undefined && TEST_FILE.test(file))) {
+    if (CONFIG_FILES.some((f) => existsSync(resolve(f)))) return DEFAULT_REPLAY_COMMAND;
+    return `${DEFAULT_REPLAY_COMMAND} --model <module exporting "${name}">`;
+  }
+  const rel = isAbsolute(file) ? relative(process.cwd(), file) : file;
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  return shellCommand(['npx', 'kuberace', 'replay', '--model', shown]);
 }

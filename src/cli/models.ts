@@ -34,6 +34,7 @@ export class ModelCatalog {
   /** @internal Use {@link loadCatalog}. */
   add(e: Entry, given: boolean): void {
     const prev = this.#entries.get(e.model.name);
+    if (prev && prev.model !== e.model && prev.source === e.source) return; // one module, two of a name: the first
     if (prev && prev.model !== e.model && !prev.source.startsWith('bundled')) {
       throw new UsageError(`two models are named "${e.model.name}": in ${prev.source} and in ${e.source}`);
     }

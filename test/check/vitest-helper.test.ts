@@ -5,7 +5,10 @@ import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { checkExhaustive } from '../../src/check/exhaustive.ts';
 import { checkRandom } from '../../src/check/random.ts';
-import { CounterexampleError, expectHolds, kuberaceProperty } from '../../src/check/vitest.ts';
+import { CounterexampleError, expectHolds, kuberaceProperty, replayCommandFor } from '../../src/check/vitest.ts';
+import { defineModel } from '../../src/check/model.ts';
+import { main } from '../../src/cli/main.ts';
+import { kubeOvnModel } from '../../models/kube-ovn/index.ts';
 import { readTraceFile, replayTrace } from '../../src/trace/replay.ts';
 import { toyModels } from '../fixtures/toy-model.ts';
 import { tempDir, toyModel, toyWithUnreachableGoal } from './helpers.ts';
@@ -25,9 +28,9 @@ function thrown(f: () => unknown): Error {
 
 /** The replay command's file, as a path to read. */
 function fileOf(err: CounterexampleError): string {
-  const m = /^replay: npx kuberace replay (.+)$/m.exec(err.message);
+  const m = /^replay: npx kuberace replay --model test\/fixtures\/toy-model\.ts (.+)$/m.exec(err.message);
   expect(m).not.toBeNull();
-  expect(err.replayCommand).toBe(`npx kuberace replay ${m![1]}`);
+  expect(err.replayCommand).toBe(`npx kuberace replay --model test/fixtures/toy-model.ts ${m![1]}`);
   return m![1];
 }
 
@@ -46,7 +49,7 @@ describe('kuberaceProperty', () => {
     expect(lines[1]).toMatch(/^scenario race, 7 steps/);
     expect(lines[2]).toBe('  1. user: create ConfigMap/default/child');
     expect(lines[8]).toBe(`  7. ${RACE_LAST}`);
-    expect(lines[9]).toMatch(/^replay: npx kuberace replay .*toy-buggy-no-leaked-lease-[0-9a-f]{10}\.json$/);
+    expect(lines[9]).toMatch(/^replay: npx kuberace replay --model test\/fixtures\/toy-model\.ts .*toy-buggy-no-leaked-lease-[0-9a-f]{10}\.json$/);
     expect(cx.stack!.split('\n')[0]).toBe(`CounterexampleError: ${lines[0]}`);
     // The file is there and replays to the same violation.
     const file = fileOf(cx);
@@ -125,7 +128,31 @@ describe('@fast-check/vitest test.prop', () => {
     expect(cx.finalized).toBe(true);
     expect(cx.trace.steps.at(-1)).toBe(RACE_LAST);
     expect(existsSync(cx.file!)).toBe(true);
-    expect(cx.message).toContain(`replay: npx kuberace replay ${cx.file}`);
+    expect(cx.message).toContain(`replay: npx kuberace replay --model test/fixtures/toy-model.ts ${cx.file}`);
+  });
+});
+
+describe('the replay command of a counterexample works for the model at hand', () => {
+  test('a user model: --model the file defineModel was called from; the printed command runs', async () => {
+    const cx = thrown(() => expectHolds(checkRandom(toyModel, { variant: 'buggy', scenario: 'race', seed: 1 }), { dir })) as CounterexampleError;
+    const words = cx.replayCommand!.split(' ');
+    expect(words.slice(0, 5)).toEqual(['npx', 'kuberace', 'replay', '--model', 'test/fixtures/toy-model.ts']);
+    let out = '';
+    const code = await main(words.slice(2), { stdout: (t) => void (out += t), stderr: (t) => void (out += t), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: process.cwd() });
+    expect(code, out).toBe(1);
+    expect(out).toMatch(/toy\/buggy: reproduced: no-leaked-lease/);
+  });
+
+  test('a bundled model needs no --model; modelModule overrides; a model of a test file gets a placeholder', () => {
+    expect(replayCommandFor(kubeOvnModel)).toBe('npx kuberace replay');
+    expect(replayCommandFor('kube-ovn')).toBe('npx kuberace replay');
+    expect(replayCommandFor(toyModel, './src/my model.ts')).toBe("npx kuberace replay --model './src/my model.ts'");
+    const inTest = defineModel({ ...toyModel, name: 'defined-in-a-test' });
+    expect(replayCommandFor(inTest)).toBe('npx kuberace replay --model <module exporting "defined-in-a-test">');
+    const p = kuberaceProperty(toyModel, { variant: 'buggy', scenario: 'race', dir: false, modelModule: 'lib/toy.ts' });
+    const err = thrown(() => fc.assert(p, { ...p.parameters, seed: 42 })) as CounterexampleError;
+    expect(err.message).not.toContain('replay:'); // no file written, no command
+    expect(thrown(() => expectHolds(checkRandom(toyModel, { variant: 'buggy', scenario: 'race', seed: 1 }), { dir, modelModule: 'lib/toy.ts' })).message).toMatch(/^replay: npx kuberace replay --model lib\/toy\.ts \S+\.json$/m);
   });
 });
 
