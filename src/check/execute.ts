@@ -11,6 +11,7 @@ import { PctChooser, type PctSchedule } from './pct.ts';
 import type { Classification, Classifier } from './classify.ts';
 import { type Property, type PropertyKind, reached, violation } from './property.ts';
 import { WorldView } from './view.ts';
+import { type Histories, nextHistories, rootHistories } from './history.ts';
 
 /**
  * A violated property (or an engine-detected failure, kind `engine`: a handler that threw
@@ -104,37 +105,45 @@ export function classified(ctx: Pick<CheckContext, 'classify'>, world: World, v:
   return c ? { ...v, classification: c } : v;
 }
 
-export function checkAlways(ctx: CheckContext, world: World, step: number): Violation | undefined {
+/** `h`: the properties' history values (./history.ts), aligned with ctx.properties. */
+export function checkAlways(ctx: CheckContext, world: World, step: number, h?: Histories): Violation | undefined {
   const eng = engineViolation(world, step);
   if (eng) return eng;
-  for (const p of ctx.properties) {
+  for (let i = 0; i < ctx.properties.length; i++) {
+    const p = ctx.properties[i];
     if (p.kind !== 'always') continue;
-    const msg = violation(p, world);
+    const msg = violation(p, world, h?.[i]);
     if (msg !== undefined) return classified(ctx, world, { property: p.name, kind: 'always', message: msg, step });
   }
   return undefined;
 }
 
-export function checkAtStable(ctx: CheckContext, world: World, step: number): Violation | undefined {
-  for (const p of ctx.properties) {
+export function checkAtStable(ctx: CheckContext, world: World, step: number, h?: Histories): Violation | undefined {
+  for (let i = 0; i < ctx.properties.length; i++) {
+    const p = ctx.properties[i];
     if (p.kind !== 'atStable') continue;
-    const msg = violation(p, world);
+    const msg = violation(p, world, h?.[i]);
     if (msg !== undefined) return classified(ctx, world, { property: p.name, kind: 'atStable', message: msg, step });
   }
   return undefined;
 }
 
-export function recordCoverage(ctx: CheckContext, world: World, into: Set<string>): void {
-  for (const p of ctx.properties) if (p.kind === 'sometimes' && !into.has(p.name) && reached(p, world)) into.add(p.name);
+export function recordCoverage(ctx: CheckContext, world: World, into: Set<string>, h?: Histories): void {
+  ctx.properties.forEach((p, i) => {
+    if (p.kind === 'sometimes' && !into.has(p.name) && reached(p, world, h?.[i])) into.add(p.name);
+  });
 }
 
 export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOptions = {}): Execution {
   const ids: string[] = [];
   const log: LogEntry[] | undefined = opts.log ? [] : undefined;
   let world = ctx.root;
+  // Property histories along this path; trail[k] after k steps (the stable world may come before the last probe step).
+  let h = rootHistories(ctx.properties, world);
+  const trail: Histories[] | undefined = h === undefined ? undefined : [h];
   const coverage = opts.coverage;
-  if (coverage) recordCoverage(ctx, world, coverage);
-  const initial = checkAlways(ctx, world, 0);
+  if (coverage) recordCoverage(ctx, world, coverage, h);
+  const initial = checkAlways(ctx, world, 0, h);
   if (initial) return { ids, world, violation: initial, end: 'violation', log };
 
   const length = schedule.kind === 'choices' ? schedule.choices.length : schedule.kind === 'pct' ? schedule.maxSteps : schedule.ids.length;
@@ -167,8 +176,10 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
     ids.push(action.id);
     log?.push(r.entry);
     opts.onStep?.(world, r.entry);
-    if (coverage) recordCoverage(ctx, world, coverage);
-    const v = checkAlways(ctx, world, ids.length);
+    h = nextHistories(ctx.properties, h, world);
+    trail?.push(h);
+    if (coverage) recordCoverage(ctx, world, coverage, h);
+    const v = checkAlways(ctx, world, ids.length, h);
     if (v) return { ids, world, violation: v, end: 'violation', log };
   }
   if (opts.settle === false) return { ids, world, end: 'schedule-done', log };
@@ -181,8 +192,10 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
       ids.push(entry.id);
       log?.push(entry);
       opts.onStep?.(w, entry);
-      if (coverage) recordCoverage(ctx, w, coverage);
-      violated = checkAlways(ctx, w, ids.length);
+      h = nextHistories(ctx.properties, h, w);
+      trail?.push(h);
+      if (coverage) recordCoverage(ctx, w, coverage, h);
+      violated = checkAlways(ctx, w, ids.length, h);
       return violated === undefined;
     },
   });
@@ -194,7 +207,7 @@ export function execute(ctx: CheckContext, schedule: Schedule, opts: ExecuteOpti
   // Drop the probe steps that only showed that nothing moves any more.
   ids.length = prefix + s.steps;
   if (log) log.length = prefix + s.steps;
-  const v = checkAtStable(ctx, s.world, ids.length);
+  const v = checkAtStable(ctx, s.world, ids.length, trail?.[ids.length]);
   if (v) return { ids, world: s.world, violation: v, end: 'violation', log };
   return { ids, world: s.world, end: 'stable', log };
 }

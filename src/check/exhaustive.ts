@@ -20,6 +20,7 @@ import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
 import { type Target, type TargetOptions, contextFor, target } from './context.ts';
 import { type CheckContext, type Violation, checkAlways, checkAtStable, recordCoverage } from './execute.ts';
+import { type Histories, nextHistories, rootHistories, stateKey } from './history.ts';
 import type { ModelDef } from './model.ts';
 import { checkShard } from './shard.ts';
 import { type CheckReport, coverageRecord, toTrace } from './random.ts';
@@ -85,7 +86,7 @@ function footprintOf(entry: { reads: readonly string[]; writes: readonly string[
  * stable (quiescent and nothing makes progress any more) and, at a stable state, a deadlock or
  * a violated `atStable` property.
  */
-function classify(ctx: CheckContext, world: World, actions: readonly Action[], depth: number): { quiet: boolean; stable: boolean; violation?: Violation } {
+function classify(ctx: CheckContext, world: World, actions: readonly Action[], depth: number, h: Histories): { quiet: boolean; stable: boolean; violation?: Violation } {
   if (!isQuiescent(actions)) return { quiet: false, stable: false };
   const stuck = deadlock(world);
   if (stuck) return { quiet: true, stable: true, violation: { property: stuck.kind, kind: 'engine', message: stuck.message, step: depth } };
@@ -94,7 +95,7 @@ function classify(ctx: CheckContext, world: World, actions: readonly Action[], d
     const probe = settle(ctx.sim, ctx.scenario, world, { maxSteps: 2000 });
     stable = probe.kind === 'stable' && probe.steps === 0;
   }
-  return { quiet: true, stable, violation: stable ? checkAtStable(ctx, world, depth) : undefined };
+  return { quiet: true, stable, violation: stable ? checkAtStable(ctx, world, depth, h) : undefined };
 }
 
 /**
@@ -137,7 +138,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   if (opts.shard) checkShard(opts.shard);
   const maxDepth = opts.maxDepth ?? 400;
   const maxStates = opts.maxStates ?? 2_000_000;
-  const por = opts.por !== false && !opts.shortest;
+  // Histories: the state is (world, histories), and POR is unsound for it (./history.ts).
+  const h0 = rootHistories(ctx.properties, ctx.root);
+  const por = opts.por !== false && !opts.shortest && h0 === undefined;
   const stopAtFirst = opts.stopAtFirst !== false;
   const idleClock = (opts.clock ?? 'idle') === 'idle';
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
@@ -160,21 +163,22 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     if (stopAtFirst) stopped = true;
   };
 
-  const rootViolation = checkAlways(ctx, ctx.root, 0);
-  recordCoverage(ctx, ctx.root, reached);
+  const rootViolation = checkAlways(ctx, ctx.root, 0, h0);
+  recordCoverage(ctx, ctx.root, reached, h0);
   if (rootViolation) report([], rootViolation);
 
   if (!stopped && opts.shortest) {
     // BFS with parent links for path reconstruction.
     interface Node {
       readonly world: World;
+      readonly h: Histories;
       readonly parent: number;
       readonly id: string;
       readonly depth: number;
     }
-    const nodes: Node[] = [{ world: ctx.root, parent: -1, id: '', depth: 0 }];
+    const nodes: Node[] = [{ world: ctx.root, h: h0, parent: -1, id: '', depth: 0 }];
     const visited = new FingerprintTable();
-    visited.add(fingerprint(ctx.root, fpMode));
+    visited.add(stateKey(fingerprint(ctx.root, fpMode), h0));
     stats.states = 1;
     const pathTo = (i: number): string[] => {
       const p: string[] = [];
@@ -186,7 +190,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       const world = node.world;
       if (world.failure) continue;
       const actions = ctx.sim.enabled(world, ctx.scenario);
-      const { quiet, stable, violation } = classify(ctx, world, actions, node.depth);
+      const { quiet, stable, violation } = classify(ctx, world, actions, node.depth, node.h);
       if (violation) {
         report(pathTo(head), violation);
         continue;
@@ -205,14 +209,15 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
         const r = ctx.sim.step(world, a, ctx.scenario);
         stats.transitions++;
-        const fp = fingerprint(r.world, fpMode);
+        const h = nextHistories(ctx.properties, node.h, r.world);
+        const fp = stateKey(fingerprint(r.world, fpMode), h);
         if (!visited.add(fp)) continue;
         stats.states++;
         progress();
         stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
-        nodes.push({ world: r.world, parent: head, id: a.id, depth: node.depth + 1 });
-        recordCoverage(ctx, r.world, reached);
-        const v = checkAlways(ctx, r.world, node.depth + 1);
+        nodes.push({ world: r.world, h, parent: head, id: a.id, depth: node.depth + 1 });
+        recordCoverage(ctx, r.world, reached, h);
+        const v = checkAlways(ctx, r.world, node.depth + 1, h);
         if (v) report(pathTo(nodes.length - 1), v);
         if (stats.states >= maxStates || (stats.states % 1000 === 0 && overTime())) {
           stats.complete = false;
@@ -224,8 +229,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     const visited = new FingerprintTable<ReadonlySet<string>>();
     const noIds: ReadonlySet<string> = new Set();
     const path: string[] = [];
-    const dfs = (world: World, depth: number, sleepIn: Sleep): void => {
-      const fp = fingerprint(world, fpMode);
+    const dfs = (world: World, h: Histories, depth: number, sleepIn: Sleep): void => {
+      const fp = stateKey(fingerprint(world, fpMode), h);
       let sleep = sleepIn;
       const prev = visited.get(fp);
       if (prev) {
@@ -248,7 +253,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       stats.maxDepth = Math.max(stats.maxDepth, depth);
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);
-      const { quiet, stable, violation } = classify(ctx, world, actions, depth);
+      const { quiet, stable, violation } = classify(ctx, world, actions, depth, h);
       if (violation) return report(path, violation);
       if (depth >= maxDepth) {
         stats.complete = false;
@@ -268,8 +273,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         stats.transitions++;
         const fpA = footprintOf(r.entry);
         path.push(a.id);
-        recordCoverage(ctx, r.world, reached);
-        const v = checkAlways(ctx, r.world, depth + 1);
+        const hNext = nextHistories(ctx.properties, h, r.world);
+        recordCoverage(ctx, r.world, reached, hNext);
+        const v = checkAlways(ctx, r.world, depth + 1, hNext);
         if (v) {
           report(path, v);
         } else {
@@ -278,13 +284,13 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
             if (sleep.size !== 0) for (const [id, f] of sleep) if (!dependent(f, fpA)) childSleep.set(id, f);
             for (const [id, f] of done) if (!dependent(f, fpA)) childSleep.set(id, f);
           }
-          dfs(r.world, depth + 1, childSleep);
+          dfs(r.world, hNext, depth + 1, childSleep);
         }
         path.pop();
         if (por) done.push([a.id, fpA]);
       }
     };
-    dfs(ctx.root, 0, new Map());
+    dfs(ctx.root, h0, 0, new Map());
   }
 
   const durationMs = wallClockMs() - started;

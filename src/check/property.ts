@@ -20,7 +20,8 @@ export type PropertyKind = 'always' | 'atStable' | 'sometimes';
 
 /**
  * The check of a property, over a {@link WorldView}: `true` or `undefined` when it holds (for
- * `sometimes`: `true` when reached), `false` or a message explaining the violation.
+ * `sometimes`: `true` when reached), `false` or a message explaining the violation. A property
+ * with a {@link PropertyHistory} also gets the history value of the path so far (`H`).
  *
  * @example
  * ```ts
@@ -29,7 +30,59 @@ export type PropertyKind = 'always' | 'atStable' | 'sometimes';
  *
  * @category Models and properties
  */
-export type PropertyCheck = (view: WorldView) => boolean | string | undefined | void;
+export type PropertyCheck<H = undefined> = (view: WorldView, history: H) => boolean | string | undefined | void;
+
+/**
+ * State a property keeps along a path, for properties about history ("never fewer replicas
+ * than the fewest ever asked for", "a name once released is never used again"): `initial`,
+ * and `step`, which folds each world of the path into it — the root world first, then the world
+ * after every step; the check sees the value including the current world.
+ *
+ * Sound with exhaustive search: the history value is part of the state the visited set is
+ * keyed by (world fingerprint plus a hash of the value), so a world reached again with another
+ * history is explored again, and partial-order reduction is off while such a property is
+ * checked (independent steps in another order reach the same world through other intermediate
+ * worlds, which the reducer may tell apart). See src/check/history.ts. Keep the value small
+ * and bounded (a minimum, a set of names, a flag): every distinct value multiplies the states.
+ * Values are plain JSON data, never mutated: return a new value from `step`.
+ *
+ * @example
+ * ```ts
+ * // The fewest replicas ever asked for, as the check's second argument.
+ * const fewestAskedFor: PropertyHistory<number | null> = {
+ *   initial: null,
+ *   step: (min, v) => {
+ *     const asked = v.get<Deployment>('Deployment', 'default', 'web')?.spec.replicas;
+ *     return asked === undefined ? min : min === null ? asked : Math.min(min, asked);
+ *   },
+ * };
+ * ```
+ *
+ * @category Models and properties
+ */
+export interface PropertyHistory<H> {
+  readonly initial: H;
+  readonly step: (prev: H, view: WorldView) => H;
+}
+
+/**
+ * The third argument of {@link always}, {@link atStable} and {@link sometimes}: a description,
+ * and optionally a {@link PropertyHistory} whose value the check receives.
+ *
+ * @example
+ * ```ts
+ * const opts: PropertyOptions<readonly string[]> = {
+ *   description: 'a released lease is never acquired again',
+ *   history: { initial: [], step: (released, v) => [...new Set([...released, ...releasedNow(v)])].sort() },
+ * };
+ * ```
+ *
+ * @category Models and properties
+ */
+export interface PropertyOptions<H> {
+  readonly description?: string;
+  readonly history?: PropertyHistory<H>;
+}
 
 /**
  * A named property: `always` (checked after every step), `atStable` (at every stable world)
@@ -46,11 +99,20 @@ export interface Property {
   readonly name: string;
   readonly kind: PropertyKind;
   readonly description?: string;
-  readonly check: PropertyCheck;
+  readonly check: PropertyCheck<any>;
+  /** State kept along the path; the check gets its value (see {@link PropertyHistory}). */
+  readonly history?: PropertyHistory<any>;
+}
+
+function make<H>(kind: PropertyKind, name: string, check: PropertyCheck<H>, opts?: string | PropertyOptions<H>): Property {
+  const o: PropertyOptions<H> = typeof opts === 'string' ? { description: opts } : (opts ?? {});
+  return { name, kind, check, description: o.description, ...(o.history ? { history: o.history } : {}) };
 }
 
 /**
- * An invariant checked after every step (including intermediate states).
+ * An invariant checked after every step (including intermediate states). The third argument
+ * is a description, or {@link PropertyOptions} with a {@link PropertyHistory} for a property
+ * about the path so far.
  *
  * @example
  * ```ts
@@ -61,8 +123,8 @@ export interface Property {
  *
  * @category Models and properties
  */
-export function always(name: string, check: PropertyCheck, description?: string): Property {
-  return { name, kind: 'always', check, description };
+export function always<H = undefined>(name: string, check: PropertyCheck<H>, options?: string | PropertyOptions<H>): Property {
+  return make('always', name, check, options);
 }
 
 /**
@@ -82,8 +144,8 @@ export function always(name: string, check: PropertyCheck, description?: string)
  *
  * @category Models and properties
  */
-export function atStable(name: string, check: PropertyCheck, description?: string): Property {
-  return { name, kind: 'atStable', check, description };
+export function atStable<H = undefined>(name: string, check: PropertyCheck<H>, options?: string | PropertyOptions<H>): Property {
+  return make('atStable', name, check, options);
 }
 
 /**
@@ -99,19 +161,19 @@ export function atStable(name: string, check: PropertyCheck, description?: strin
  *
  * @category Models and properties
  */
-export function sometimes(name: string, check: PropertyCheck, description?: string): Property {
-  return { name, kind: 'sometimes', check, description };
+export function sometimes<H = undefined>(name: string, check: PropertyCheck<H>, options?: string | PropertyOptions<H>): Property {
+  return make('sometimes', name, check, options);
 }
 
-/** Evaluate a safety property: undefined when it holds, else the violation message. */
-export function violation(p: Property, world: World): string | undefined {
-  const r = p.check(new WorldView(world));
+/** Evaluate a safety property (with its history value, if it keeps one): undefined when it holds, else the violation message. */
+export function violation(p: Property, world: World, history?: unknown): string | undefined {
+  const r = p.check(new WorldView(world), history);
   if (r === true || r === undefined) return undefined;
   if (r === false) return `${p.name} violated`;
   return r;
 }
 
 /** Whether a `sometimes` goal holds in this world. */
-export function reached(p: Property, world: World): boolean {
-  return p.check(new WorldView(world)) === true;
+export function reached(p: Property, world: World, history?: unknown): boolean {
+  return p.check(new WorldView(world), history) === true;
 }

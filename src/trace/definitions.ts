@@ -3,7 +3,8 @@
  * the property changed since this trace was recorded" from "the bug is fixed".
  *
  * - `config`: the recorded variant's configuration as canonical JSON (sorted keys);
- * - `property`: the violated property's name, kind and check function source text, with runs
+ * - `property`: the violated property's name, kind and check function source text (and its
+ *   history's initial value and step function, when it keeps one), with runs
  *   of white space folded (absent for engine failures, which no property defines).
  *
  * Each is the first 16 hex digits of a SHA-256. Source text is what the JavaScript engine
@@ -47,7 +48,7 @@ export function definitionsOf(model: ModelDef<any>, variant: string, propertyNam
   const p = propertyName === undefined ? undefined : model.properties.find((x) => x.name === propertyName);
   return {
     config: hash(canonical(def?.config)),
-    ...(p ? { property: hash(`${p.name}\n${p.kind}\n${String(p.check).replace(/\s+/g, ' ')}`) } : {}),
+    ...(p ? { property: hash(`${p.name}\n${p.kind}\n${String(p.check).replace(/\s+/g, ' ')}${p.history ? `\n${JSON.stringify(p.history.initial)}\n${String(p.history.step).replace(/\s+/g, ' ')}` : ''}`) } : {}),
   };
 }
 
