@@ -2,12 +2,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { contextFor, target } from '../check/context.ts';
+import { target } from '../check/context.ts';
 import { type ModelDef, UsageError } from '../check/model.ts';
 import type { CheckReport } from '../check/random.ts';
 import type { Scenario } from '../engine/system.ts';
 import { kubeList } from '../report/json.ts';
-import { type Timeline, buildTimeline } from '../report/timeline.ts';
+import { type Timeline, timelineOf } from '../report/timeline.ts';
+
+export { timelineOf };
 import type { TraceFile } from '../trace/format.ts';
 import { fsReason } from '../trace/fs-error.ts';
 import { writeTraceFile } from '../trace/replay.ts';
@@ -41,19 +43,6 @@ export function scenarioChoice(model: ModelDef<any>, variant: string | undefined
 export function namedTrace(trace: TraceFile, choice: ScenarioChoice): TraceFile {
   if (!choice.file || trace.scenarioName) return trace;
   return { ...trace, scenarioName: choice.name };
-}
-
-/**
- * Replay a trace into a timeline on `variant` (default: the recorded one), checking only the
- * recorded property (as replay does). With another variant pass the steps that variant ran
- * (from replayTrace) as `steps`.
- */
-export function timelineOf(model: ModelDef<any>, trace: TraceFile, variant?: string, steps?: readonly string[]): Timeline {
-  const v = trace.violation;
-  const t0 = target(model, { variant: variant ?? trace.variant, engine: trace.engine, ...(v.kind === 'engine' ? {} : { properties: [v.property] }) });
-  const t = v.kind === 'engine' ? { ...t0, properties: t0.properties.filter((p) => p.kind === 'sometimes') } : t0;
-  const ctx = { ...contextFor(t, trace.scenario), scenarioName: trace.scenarioName };
-  return buildTimeline(ctx, { ...trace, variant: t.variant, steps: steps ?? trace.steps });
 }
 
 /** Where a counterexample's trace went: the file asked for, a fallback, or nowhere. */

@@ -1,8 +1,11 @@
 /**
  * The HTML report: one self-contained file (inline CSS and JS, no network) to step through a
  * counterexample. The timeline is embedded as JSON; the page shows the step list (the violating
- * step marked), the notes of the selected step, what it changed, the objects at that step as
- * kubectl-like tables per kind, and the external systems' state.
+ * step marked), the notes of the selected step, what it changed (field by field), the objects at
+ * that step as kubectl-like tables per kind (those the violation names highlighted at the
+ * violation step), each controller's view — informer caches against the API server, pending
+ * watch events, work queues, in-flight handlers, locks, memory (./html-state.ts) — and the
+ * external systems' state.
  *
  * Output is a pure function of the timeline: the same timeline gives byte-identical HTML.
  * All text from the trace reaches the page escaped (static parts) or through `textContent`
@@ -13,6 +16,8 @@ import { createHash } from 'node:crypto';
 import { pluralOf } from '../api/kinds.ts';
 import type { StoredObject } from '../api/types.ts';
 import { kubeconfigPathFor } from '../serve/kubeconfig.ts';
+import type { World } from '../engine/world.ts';
+import { type ControllerView, type FieldChange, controllerViews, fieldDiff, objectsNamed } from './html-state.ts';
 import type { Timeline } from './timeline.ts';
 
 /** An extra kubectl-like column: a header and a dotted path into the object (`status.v4usingIPs`). */
@@ -75,15 +80,22 @@ export interface HtmlData {
   readonly serve: { readonly trace: string; readonly kubeconfig: string; readonly plurals: Readonly<Record<string, string>> };
   readonly objs: readonly StoredObject[];
   readonly exts: readonly unknown[];
-  readonly initial: { readonly objects: Readonly<Record<string, number>>; readonly ext: number };
+  /** Controller views (memory as an index into `exts`), interned by content: a step lists one index per controller. */
+  readonly ctrls: readonly (Omit<ControllerView, 'memory'> & { readonly memory: number })[];
+  /** Objects the violation names (message and classification evidence), highlighted at its step. */
+  readonly violating: readonly string[];
+  readonly initial: { readonly objects: Readonly<Record<string, number>>; readonly ext: number; readonly controllers: readonly number[] };
   readonly steps: readonly {
     readonly step: number;
     readonly id: string;
     readonly actor: string;
     readonly notes: readonly string[];
     readonly changed: readonly string[];
+    /** Field-level changes of each object the step modified (created and deleted objects are shown whole). */
+    readonly diffs: Readonly<Record<string, readonly FieldChange[]>>;
     readonly objects: Readonly<Record<string, number>>;
     readonly ext: number;
+    readonly controllers: readonly number[];
     readonly clock: number;
   }[];
 }
@@ -115,7 +127,35 @@ export function htmlData(timeline: Timeline, opts: HtmlOptions = {}): HtmlData {
     }
     return i;
   };
+  const ctrls: HtmlData['ctrls'][number][] = [];
+  const ctrlIndex = new Map<string, number>();
+  const internControllers = (world: World | undefined): number[] =>
+    world
+      ? controllerViews(world).map((c) => {
+          const view = { ...c, memory: internExt(c.memory) };
+          const text = JSON.stringify(view);
+          let i = ctrlIndex.get(text);
+          if (i === undefined) {
+            i = ctrls.push(view) - 1;
+            ctrlIndex.set(text, i);
+          }
+          return i;
+        })
+      : [];
   const v = (x: { property: string; kind: string; message: string; step: number }) => ({ property: x.property, kind: x.kind, message: x.message, step: x.step });
+  const shown = timeline.violation;
+  let violating: string[] = [];
+  if (shown) {
+    const at = shown.step === 0 ? timeline.initial.objects : (timeline.steps[shown.step - 1]?.objects ?? timeline.final.api.objects);
+    const before = shown.step > 1 ? timeline.steps[shown.step - 2].objects : timeline.initial.objects;
+    const text = [shown.message, ...(shown.classification?.evidence ?? [])].join('\n');
+    violating = objectsNamed(text, { ...before, ...at });
+  }
+  const diffsOf = (changed: readonly string[], now: Readonly<Record<string, StoredObject>>, prev: Readonly<Record<string, StoredObject>>) => {
+    const out: Record<string, FieldChange[]> = {};
+    for (const k of changed) if (prev[k] && now[k]) out[k] = fieldDiff(prev[k], now[k]);
+    return out;
+  };
   return {
     format: 'kuberace-html/1',
     model: timeline.model,
@@ -131,15 +171,19 @@ export function htmlData(timeline: Timeline, opts: HtmlOptions = {}): HtmlData {
     },
     objs,
     exts,
-    initial: { objects: internObjects(timeline.initial.objects), ext: internExt(timeline.initial.externals) },
-    steps: timeline.steps.map((s) => ({
+    ctrls,
+    violating,
+    initial: { objects: internObjects(timeline.initial.objects), ext: internExt(timeline.initial.externals), controllers: internControllers(timeline.initial.world) },
+    steps: timeline.steps.map((s, i) => ({
       step: s.step,
       id: s.id,
       actor: s.actor,
       notes: [...s.notes],
       changed: [...s.changed],
+      diffs: diffsOf(s.changed, s.objects, i === 0 ? timeline.initial.objects : timeline.steps[i - 1].objects),
       objects: internObjects(s.objects),
       ext: internExt(s.externals),
+      controllers: internControllers(s.world),
       clock: s.clock,
     })),
   };
@@ -215,6 +259,20 @@ table.kubectl tr.json pre { margin: 0; font-size: 12px; white-space: pre-wrap; }
 pre#kubectl { margin: 0; padding: 8px; background: var(--pane); border: 1px solid var(--line); border-radius: 4px; font-size: 12px; overflow: auto; white-space: pre-wrap; }
 pre#externals { margin: 0; padding: 8px; background: var(--pane); border: 1px solid var(--line); border-radius: 4px; font-size: 12px; overflow: auto; }
 pre#externals.changed { background: var(--chg); border-color: var(--chg-line); }
+#detail h3 .sub { text-transform: none; letter-spacing: 0; font-weight: 400; }
+#detail h5 { font-size: 12px; margin: 10px 0 4px; color: var(--muted); font-weight: 600; }
+.controller { border: 1px solid var(--line); border-radius: 4px; padding: 4px 10px 10px; margin: 8px 0; }
+.controller h4 { margin-top: 6px; }
+table.kubectl tr.violating td, #changes .change.violating { background: var(--bad-bg); color: var(--bad); font-weight: 600; }
+table.kubectl tr.violating td:first-child { box-shadow: inset 3px 0 0 var(--bad); }
+table.kubectl tr.cache.stale td:last-child, table.kubectl tr.cache.gone td:last-child { color: var(--bad); font-weight: 600; }
+table.kubectl tr.cache.missing td:last-child { color: #8a6d00; }
+table.kubectl tr.cache-diff td { background: #fafbfc; }
+ul.diff { margin: 2px 0 6px; padding-left: 20px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+ul.diff .old { color: #a33; }
+ul.diff .new { color: #1b6e2a; }
+pre.memory { margin: 0; padding: 8px; background: var(--pane); border: 1px solid var(--line); border-radius: 4px; font-size: 12px; overflow: auto; max-height: 24em; }
+pre.memory.changed { background: var(--chg); border-color: var(--chg-line); }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 3px; background: var(--chg-line); color: #fff; margin-left: 6px; vertical-align: middle; text-transform: none; letter-spacing: 0; }
 `;
 
@@ -222,8 +280,10 @@ const JS = String.raw`
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('kuberace-data').textContent);
-  var states = [{ step: 0, id: 'initial state (after the scenario setup)', actor: 'setup', notes: [], changed: [],
-    objects: data.initial.objects, ext: data.initial.ext, clock: null }].concat(data.steps);
+  var states = [{ step: 0, id: 'initial state (after the scenario setup)', actor: 'setup', notes: [], changed: [], diffs: {},
+    objects: data.initial.objects, ext: data.initial.ext, controllers: data.initial.controllers, clock: null }].concat(data.steps);
+  var violating = {};
+  (data.violating || []).forEach(function (k) { violating[k] = true; });
   var last = states.length - 1;
   var vstep = data.violation ? data.violation.step : -1;
   var items = document.querySelectorAll('#steps li.step');
@@ -255,20 +315,20 @@ const JS = String.raw`
     return String(v);
   }
   function short(v) { return v === undefined ? '<absent>' : JSON.stringify(v); }
-  function isPlain(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
-  function diff(a, b, path, out) {
-    if (isPlain(a) && isPlain(b)) {
-      var keys = Object.keys(a), seen = {};
-      keys.forEach(function (k) { seen[k] = true; });
-      Object.keys(b).forEach(function (k) { if (!seen[k]) keys.push(k); });
-      keys.forEach(function (k) {
-        diff(Object.prototype.hasOwnProperty.call(a, k) ? a[k] : undefined,
-             Object.prototype.hasOwnProperty.call(b, k) ? b[k] : undefined, path ? path + '.' + k : k, out);
-      });
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
-      out.push([path, a, b]);
-    }
-    return out;
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  // A field-level diff (computed when the report was made): path: old -> new.
+  function diffList(changes) {
+    var ul = el('ul', 'diff');
+    if (!changes.length) ul.appendChild(el('li', 'none', 'no field changed (resourceVersion only)'));
+    changes.forEach(function (d) {
+      var li = el('li');
+      li.appendChild(el('span', 'path', d.path + ': '));
+      li.appendChild(el('span', 'old', short(has(d, 'old') ? d.old : undefined)));
+      li.appendChild(document.createTextNode(' \u2192 '));
+      li.appendChild(el('span', 'new', short(has(d, 'new') ? d.new : undefined)));
+      ul.appendChild(li);
+    });
+    return ul;
   }
   function objectsAt(i) {
     var m = states[i].objects, out = {};
@@ -281,22 +341,11 @@ const JS = String.raw`
     if (!s.changed.length) { box.appendChild(el('div', 'none', 'no objects changed')); return; }
     s.changed.forEach(function (k) {
       var before = prev ? prev[k] : undefined, after = objs[k];
-      var line = el('div', 'change');
+      var line = el('div', 'change' + (cur === vstep && violating[k] ? ' violating' : ''));
       line.appendChild(el('span', 'key', k));
       line.appendChild(el('span', 'what', before === undefined ? ' created' : after === undefined ? ' deleted' : ' modified'));
       box.appendChild(line);
-      if (before !== undefined && after !== undefined) {
-        var ul = el('ul');
-        diff(before, after, '', []).forEach(function (d) {
-          var li = el('li');
-          li.appendChild(el('span', 'path', d[0] + ': '));
-          li.appendChild(el('span', 'old', short(d[1])));
-          li.appendChild(document.createTextNode(' \u2192 '));
-          li.appendChild(el('span', 'new', short(d[2])));
-          ul.appendChild(li);
-        });
-        box.appendChild(ul);
-      }
+      if (before !== undefined && after !== undefined) box.appendChild(diffList(s.diffs[k] || []));
     });
   }
 
@@ -326,9 +375,11 @@ const JS = String.raw`
       var tbody = el('tbody');
       list.forEach(function (r) {
         var md = r.obj.metadata;
-        var tr = el('tr', 'obj' + (changed[r.key] ? ' changed' : '') + (r.deleted ? ' deleted' : '') + (md.deletionTimestamp ? ' terminating' : ''));
+        var bad = cur === vstep && violating[r.key];
+        var tr = el('tr', 'obj' + (changed[r.key] ? ' changed' : '') + (r.deleted ? ' deleted' : '') + (md.deletionTimestamp ? ' terminating' : '') + (bad ? ' violating' : ''));
         tr.setAttribute('data-key', r.key);
         if (changed[r.key]) tr.title = r.deleted ? 'deleted by this step' : 'changed by this step';
+        if (bad) tr.title = 'named by the violation of ' + data.violation.property;
         if (namespaced) tr.appendChild(el('td', null, md.namespace || ''));
         tr.appendChild(el('td', 'name', md.name + (r.deleted ? ' (deleted)' : '')));
         tr.appendChild(el('td', 'fin', cell(md.finalizers)));
@@ -349,6 +400,96 @@ const JS = String.raw`
       });
       table.appendChild(tbody);
       section.appendChild(table);
+      box.appendChild(section);
+    });
+  }
+
+  function table(headers, rows, cls) {
+    var t = el('table', 'kubectl' + (cls ? ' ' + cls : '')), head = el('tr'), thead = el('thead'), tbody = el('tbody');
+    headers.forEach(function (h) { head.appendChild(el('th', null, h)); });
+    thead.appendChild(head); t.appendChild(thead);
+    rows.forEach(function (r) { tbody.appendChild(r); });
+    t.appendChild(tbody);
+    return t;
+  }
+  function row(cells, cls) {
+    var tr = el('tr', cls || null);
+    cells.forEach(function (c) { tr.appendChild(el('td', null, c)); });
+    return tr;
+  }
+  function sub(box, title, changed) {
+    var h = el('h5', null, title);
+    if (changed) h.appendChild(el('span', 'tag', 'changed by this step'));
+    box.appendChild(h);
+  }
+  var STATE_TEXT = { 'in-sync': 'in sync', stale: 'STALE (older resourceVersion)', missing: 'not in the cache yet', gone: 'deleted on the server, still cached' };
+
+  // What each controller sees and holds: the root cause of a race usually lives here.
+  function renderControllers(i) {
+    var box = clear($('controllers'));
+    var s = states[i], p = i > 0 ? states[i - 1] : null;
+    if (!s.controllers || !s.controllers.length) { box.appendChild(el('div', 'none', 'no controller state in this report')); return; }
+    s.controllers.forEach(function (idx, n) {
+      var c = data.ctrls[idx], pc = p && p.controllers ? data.ctrls[p.controllers[n]] : null;
+      var section = el('div', 'controller');
+      section.setAttribute('data-controller', c.name);
+      var h = el('h4', null, c.name + (c.started ? '' : ' (starting)') + (c.restarts ? ' \u00b7 restarts ' + c.restarts : ''));
+      if (pc && p.controllers[n] !== idx) h.appendChild(el('span', 'tag', 'changed by this step'));
+      section.appendChild(h);
+
+      var lagging = [], rows = [], inSync = 0;
+      c.informers.forEach(function (inf) {
+        inf.entries.forEach(function (e) {
+          if (e.state === 'in-sync') { inSync++; return; }
+          lagging.push(e);
+          var tr = row([inf.kind, e.key.slice(inf.kind.length + 1), e.cacheRv || '-', e.serverRv || '-', STATE_TEXT[e.state]], 'cache ' + e.state + (cur === vstep && violating[e.key] ? ' violating' : ''));
+          tr.setAttribute('data-key', e.key);
+          rows.push(tr);
+          if (e.diff) {
+            var dr = el('tr', 'cache-diff'), td = el('td');
+            td.colSpan = 5;
+            td.appendChild(el('div', 'what', 'cache \u2192 API server:'));
+            td.appendChild(diffList(e.diff));
+            dr.appendChild(td);
+            rows.push(dr);
+          }
+        });
+      });
+      sub(section, 'Informer cache vs API server');
+      if (rows.length) section.appendChild(table(['KIND', 'OBJECT', 'CACHE RV', 'SERVER RV', 'CACHE'], rows, 'informers'));
+      section.appendChild(el('div', lagging.length ? 'what' : 'none', (lagging.length ? lagging.length + ' differ, ' : 'the cache matches the API server: ') + inSync + ' in sync'));
+      var pending = [];
+      c.informers.forEach(function (inf) {
+        inf.pending.forEach(function (ev) { pending.push(row([inf.kind, ev])); });
+        if (inf.unsynced) pending.push(row([inf.kind, inf.unsynced + ' initial-list events to go (not synced)']));
+      });
+      sub(section, 'Watch events not yet delivered');
+      if (pending.length) section.appendChild(table(['INFORMER', 'EVENT'], pending, 'pending'));
+      else section.appendChild(el('div', 'none', 'none'));
+
+      sub(section, 'Work queues', pc && JSON.stringify(pc.queues) !== JSON.stringify(c.queues));
+      section.appendChild(table(['QUEUE', 'WAITING', 'PROCESSING', 'DELAYED', 'FAILURES'], c.queues.map(function (q) {
+        var fails = Object.keys(q.failures).sort(cmp).map(function (k) { return k + '\u00d7' + q.failures[k]; });
+        return row([q.name, q.waiting.join(', ') || '-', q.processing.join(', ') || '-',
+          q.delayed.map(function (d) { return d.item + ' @' + d.readyAt + 'ms'; }).join(', ') || '-', fails.join(', ') || '-']);
+      }), 'queues'));
+
+      sub(section, 'In-flight handlers', pc && JSON.stringify(pc.inflight) !== JSON.stringify(c.inflight));
+      if (c.inflight.length) {
+        section.appendChild(table(['HANDLER', 'KEY', 'FROM', 'WAITS AT', 'POINTS PASSED'], c.inflight.map(function (f) {
+          return row([f.handler, f.key, f.where, f.pending, String(f.steps)]);
+        }), 'inflight'));
+      } else section.appendChild(el('div', 'none', 'none'));
+
+      var locks = Object.keys(c.locks).sort(cmp);
+      sub(section, 'Locks held', pc && JSON.stringify(pc.locks) !== JSON.stringify(c.locks));
+      if (locks.length) section.appendChild(table(['LOCK', 'HOLDER'], locks.map(function (k) { return row([k, c.locks[k]]); }), 'locks'));
+      else section.appendChild(el('div', 'none', 'none'));
+
+      var memChanged = pc && pc.memory !== c.memory && JSON.stringify(data.exts[pc.memory]) !== JSON.stringify(data.exts[c.memory]);
+      sub(section, 'Memory', memChanged);
+      var mem = el('pre', 'memory' + (memChanged ? ' changed' : ''), JSON.stringify(data.exts[c.memory], null, 2));
+      section.appendChild(mem);
       box.appendChild(section);
     });
   }
@@ -382,7 +523,8 @@ const JS = String.raw`
     if (i === vstep) {
       banner.hidden = false;
       banner.textContent = 'Property "' + data.violation.property + '" (' + data.violation.kind + ') is violated '
-        + (i === 0 ? 'in the initial world' : 'after this step') + ': ' + data.violation.message;
+        + (i === 0 ? 'in the initial world' : 'after this step') + ': ' + data.violation.message
+        + (data.violating.length ? ' \u2014 objects named: ' + data.violating.join(', ') + ' (highlighted)' : '');
     } else {
       banner.hidden = true;
       banner.textContent = '';
@@ -392,6 +534,7 @@ const JS = String.raw`
     s.notes.forEach(function (n) { notes.appendChild(el('li', null, n)); });
     renderChanges(s, objs, prev);
     renderObjects(s, objs, prev);
+    renderControllers(i);
     $('kubectl').textContent = kubectlCommands(i, s, objs);
     var ext = $('externals');
     var extChanged = i > 0 && states[i - 1].ext !== s.ext
@@ -532,6 +675,8 @@ ${items.join('\n')}
 <div id="changes"></div>
 <h3>Objects</h3>
 <div id="objects"><noscript>This viewer needs JavaScript.</noscript></div>
+<h3>Controllers <span class="sub">informer caches vs the API server, watch events, work queues, in-flight handlers, locks, memory</span></h3>
+<div id="controllers"></div>
 <h3>With kubectl</h3>
 <pre id="kubectl"></pre>
 <h3>External systems <span id="externals-changed" class="tag" hidden>changed by this step</span></h3>

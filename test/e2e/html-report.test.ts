@@ -209,6 +209,58 @@ describe(TITLE, () => {
     console.log(`HTML report e2e: ${last} steps clicked through in ${Math.round(performance.now() - started)} ms; screenshot ${screenshot}`);
   });
 
+  it.skipIf(!hasChromium)('shows the controller: stale informer cache vs the API server, events, queues, in-flight handlers, locks, memory; the violating object highlighted', async () => {
+    const { page, errors } = await open('/report.html');
+    const v = timeline.violation!;
+    const at = async (step: number) => {
+      await page.click(`#step-${step}`);
+      expect(await text(page, '#position')).toBe(`step ${step} / ${timeline.steps.length}`);
+    };
+    const cacheRow = (key: string) =>
+      page.evaluate((k) => {
+        const doc = (globalThis as any).document;
+        const tr = [...doc.querySelectorAll('#controllers tr.cache')].find((r: any) => r.getAttribute('data-key') === k) as any;
+        return tr ? { cells: [...tr.querySelectorAll('td')].map((td: any) => td.textContent), classes: [...tr.classList] as string[] } : undefined;
+      }, key);
+
+    // The admin's delete reaches the server first: the controller's cache still has the old Subnet.
+    const del = timeline.steps.find((s) => s.id === 'admin: delete Subnet/s1')!;
+    await at(del.step);
+    expect(await page.isVisible('#controllers .controller[data-controller="kube-ovn-controller"]')).toBe(true);
+    const stale = await cacheRow('Subnet/s1');
+    expect(stale?.classes).toContain('stale');
+    expect(stale?.cells[0]).toBe('Subnet');
+    expect(stale?.cells[4]).toMatch(/^STALE/);
+    expect(await text(page, '#controllers table.informers')).toContain('metadata.deletionTimestamp: <absent> → ');
+    expect(await text(page, '#controllers table.pending')).toContain('MODIFIED Subnet/s1');
+    // Delivered: in sync again.
+    await at(del.step + 1);
+    expect(await cacheRow('Subnet/s1')).toBeUndefined();
+
+    // A handler holding the pod lock while it calls OVN.
+    const held = timeline.steps.find((s) => s.world && Object.values(s.world.controllers)[0]!.locks['podKeyMutex/vm/p1'] !== undefined)!;
+    await at(held.step);
+    expect(await text(page, '#controllers table.inflight')).toContain('handleAddOrUpdatePod');
+    expect(await text(page, '#controllers table.locks')).toContain('podKeyMutex/vm/p1');
+    expect(await text(page, '#controllers table.queues')).toContain('addOrUpdatePodQueue');
+    expect(JSON.parse(await text(page, '#controllers pre.memory'))).toHaveProperty('ipam');
+
+    // A write's field-level diff in "Changed by this step".
+    const patch = timeline.steps.find((s) => s.id.includes('PATCH IP/p1.vm'))!;
+    await at(patch.step);
+    expect(await text(page, '#changes')).toContain('metadata.finalizers');
+
+    // At the violation the IP CR the message names is highlighted, and only there.
+    await page.keyboard.press('v');
+    expect((await row(page, 'IP/p1.vm')).classes).toContain('violating');
+    expect(await text(page, '#violation-banner')).toContain('objects named: IP/p1.vm');
+    await page.keyboard.press('ArrowLeft');
+    expect((await row(page, 'IP/p1.vm')).classes).not.toContain('violating');
+    expect(v.step).toBeGreaterThan(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)('opens from file:// at the step named in the URL', async () => {
     const page = await context!.newPage();
     const errors: string[] = [];
