@@ -14,7 +14,10 @@
  * 4. checks: {@link checkRandom} (fast-check driven search), {@link checkExhaustive} (every
  *    interleaving, with partial-order reduction), and counterexample files that replay
  *    deterministically ({@link replayTrace}). In a test runner: {@link kuberaceProperty} and
- *    {@link expectHolds}.
+ *    {@link expectHolds};
+ * 5. reports of a counterexample: {@link timelineOf} replays it, {@link renderText},
+ *    {@link renderHtml}, {@link renderMermaid}, {@link renderJson}, {@link renderYaml} and
+ *    {@link tablesOf} render it.
  *
  * See docs/guide.md for a walk-through from an empty file to a proven fix, and
  * docs/ARCHITECTURE.md for a map of the source.
@@ -109,7 +112,8 @@ export type {
 export { defineModel, UsageError } from './check/model.ts';
 export type { ModelDef, VariantDef } from './check/model.ts';
 export { always, atStable, sometimes } from './check/property.ts';
-export type { Property, PropertyKind, PropertyCheck } from './check/property.ts';
+export type { Property, PropertyKind, PropertyCheck, PropertyHistory, PropertyOptions } from './check/property.ts';
+export type { KuberaceConfig } from './check/model-module.ts';
 export type { Classifier, Classification } from './check/classify.ts';
 export { WorldView } from './check/view.ts';
 export type { World, Inflight } from './engine/world.ts';
@@ -127,6 +131,7 @@ export {
   CounterexampleError,
   expectHolds,
   writeCounterexample,
+  replayCommandFor,
 } from './check/vitest.ts';
 export type {
   KuberaceProperty,
@@ -146,3 +151,20 @@ export type { TraceFile, DescribeOptions } from './trace/format.ts';
 export { readTraceFile, writeTraceFile, replayTrace, describeReplay } from './trace/replay.ts';
 export type { ReplayOptions, ReplayResult, ReplayStatus } from './trace/replay.ts';
 export { ModelChangedError } from './check/execute.ts';
+
+// Reports
+export { timelineOf } from './report/timeline.ts';
+export type { Timeline, TimelineStep } from './report/timeline.ts';
+export { renderText, renderState } from './report/text.ts';
+export type { TextOptions } from './report/text.ts';
+export { renderHtml, DEFAULT_COLUMNS } from './report/html.ts';
+export type { HtmlOptions, HtmlColumn } from './report/html.ts';
+export { renderMermaid, renderMermaidMarkdown } from './report/mermaid.ts';
+export type { MermaidOptions } from './report/mermaid.ts';
+export { renderJson, TIMELINE_FORMAT } from './report/json.ts';
+export type { TimelineData, KubeList } from './report/json.ts';
+export { renderYaml } from './report/yaml.ts';
+export { tablesOf, formatTable, registerColumns, pathColumn } from './report/tables.ts';
+export type { Table, Column, TableContext } from './report/tables.ts';
+export { ansi, plain } from './report/style.ts';
+export type { Style } from './report/style.ts';

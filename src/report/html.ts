@@ -20,12 +20,32 @@ import type { World } from '../engine/world.ts';
 import { type ControllerView, type FieldChange, controllerViews, fieldDiff, objectsNamed } from './html-state.ts';
 import type { Timeline } from './timeline.ts';
 
-/** An extra kubectl-like column: a header and a dotted path into the object (`status.v4usingIPs`). */
+/**
+ * An extra kubectl-like column of the HTML report: a header and a dotted path into the object.
+ *
+ * @example
+ * ```ts
+ * const replicas: HtmlColumn = { header: 'REPLICAS', path: 'spec.replicas' };
+ * ```
+ *
+ * @category Reports
+ */
 export interface HtmlColumn {
   readonly header: string;
   readonly path: string;
 }
 
+/**
+ * Options of {@link renderHtml}: extra columns per kind and the trace file (for the
+ * `kuberace serve` and kubectl commands the page shows per step).
+ *
+ * @example
+ * ```ts
+ * const opts: HtmlOptions = { traceFile: 'rs.json', columns: { ReplicaSet: [{ header: 'READY', path: 'status.readyReplicas' }] } };
+ * ```
+ *
+ * @category Reports
+ */
 export interface HtmlOptions {
   /** Extra columns per kind, shown after NAME, FINALIZERS and DELETIONTIMESTAMP (default {@link DEFAULT_COLUMNS}). */
   readonly columns?: Readonly<Record<string, readonly HtmlColumn[]>>;
@@ -33,7 +53,17 @@ export interface HtmlOptions {
   readonly traceFile?: string;
 }
 
-/** Extra columns for the kinds the bundled models use (the printer columns `kubectl get` shows). */
+/**
+ * The HTML report's default extra columns: those of the kinds the bundled models use (the
+ * printer columns `kubectl get` shows). Spread it to add your own.
+ *
+ * @example
+ * ```ts
+ * renderHtml(timeline, { columns: { ...DEFAULT_COLUMNS, ReplicaSet: [{ header: 'REPLICAS', path: 'spec.replicas' }] } });
+ * ```
+ *
+ * @category Reports
+ */
 export const DEFAULT_COLUMNS: Readonly<Record<string, readonly HtmlColumn[]>> = {
   Subnet: [
     { header: 'PROVIDER', path: 'spec.provider' },
@@ -602,7 +632,20 @@ function actorClasses(actors: readonly string[]): { css: string; cls: Map<string
   return { css, cls };
 }
 
-/** Render a timeline as a self-contained, deterministic HTML page. */
+/**
+ * A replayed counterexample as one self-contained, deterministic HTML page (no network, strict
+ * CSP) to step through: per step the action and notes, the field-level diff of each write, the
+ * objects as kubectl-like tables (those the violation names highlighted at its step), each
+ * controller's informer cache against the API server, pending watch events, work queues,
+ * in-flight handlers, locks and memory, and the external systems.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('race.html', renderHtml(timelineOf(model, readTraceFile('race.json')), { traceFile: 'race.json' }));
+ * ```
+ *
+ * @category Reports
+ */
 export function renderHtml(timeline: Timeline, opts: HtmlOptions = {}): string {
   const data = htmlData(timeline, opts);
   const v = data.violation;

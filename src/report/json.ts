@@ -7,9 +7,28 @@ import type { StoredObject } from '../api/types.ts';
 import type { Violation } from '../check/execute.ts';
 import type { Timeline } from './timeline.ts';
 
+/**
+ * The format tag of the JSON and YAML reports (`'kuberace-timeline/1'`).
+ *
+ * @example
+ * ```ts
+ * if (JSON.parse(text).format !== TIMELINE_FORMAT) throw new Error('not a kuberace report');
+ * ```
+ *
+ * @category Reports
+ */
 export const TIMELINE_FORMAT = 'kuberace-timeline/1';
 
-/** A Kubernetes List of objects, sorted by key (Kind/ns/name). */
+/**
+ * A Kubernetes List of objects, sorted by key (Kind/ns/name): what `kubectl get -o json` prints.
+ *
+ * @example
+ * ```ts
+ * const names = (l: KubeList) => l.items.map((o) => o.metadata.name);
+ * ```
+ *
+ * @category Reports
+ */
 export interface KubeList {
   readonly apiVersion: 'v1';
   readonly kind: 'List';
@@ -26,6 +45,19 @@ export function kubeList(objects: Readonly<Record<string, StoredObject>>): KubeL
   };
 }
 
+/**
+ * The data of the JSON and YAML reports: the steps with the new value of each object they
+ * changed (null when removed), the recorded and the replayed violation, the initial and the
+ * final state as Kubernetes Lists.
+ *
+ * @example
+ * ```ts
+ * const data = JSON.parse(renderJson(timeline)) as TimelineData;
+ * console.log(data.steps.filter((s) => s.changed.length).length, 'steps wrote something');
+ * ```
+ *
+ * @category Reports
+ */
 export interface TimelineData {
   readonly format: typeof TIMELINE_FORMAT;
   readonly model: string;
@@ -72,7 +104,17 @@ export function timelineData(t: Timeline): TimelineData {
   };
 }
 
-/** The JSON report (two-space indentation, trailing newline). `extra` fields are merged at the top. */
+/**
+ * The JSON report ({@link TimelineData}, two-space indentation, trailing newline); `extra`
+ * fields are merged at the top.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('race.json', renderJson(timelineOf(model, trace), { ticket: 'OPS-42' }));
+ * ```
+ *
+ * @category Reports
+ */
 export function renderJson(t: Timeline, extra: Record<string, unknown> = {}): string {
   return `${JSON.stringify({ ...timelineData(t), ...extra }, null, 2)}\n`;
 }

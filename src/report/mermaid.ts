@@ -87,12 +87,33 @@ function resultOf(effect: string, notes: readonly string[]): { result?: string; 
   return { result: notes[i].slice(prefix.length), rest: notes.filter((_, j) => j !== i) };
 }
 
+/**
+ * Options of {@link renderMermaid}: the highlight colour of the violation note.
+ *
+ * @example
+ * ```ts
+ * const opts: MermaidOptions = { violationColor: 'rgb(255, 200, 200)' };
+ * ```
+ *
+ * @category Reports
+ */
 export interface MermaidOptions {
   /** Highlight colour of the violation note (default a light red). */
   readonly violationColor?: string;
 }
 
-/** The sequence diagram source (no code fences). */
+/**
+ * A replayed counterexample as a Mermaid sequence diagram (source, no code fences): users,
+ * the API server, informers, work queues and external systems as participants, one arrow per
+ * request, the violation as a highlighted note.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('race.mmd', renderMermaid(timelineOf(model, trace)));
+ * ```
+ *
+ * @category Reports
+ */
 export function renderMermaid(timeline: Timeline, opts: MermaidOptions = {}): string {
   const parsed = timeline.steps.map((s) => ({ step: s, p: parse(s) }));
   // Participants in display order.
@@ -181,7 +202,16 @@ export function renderMermaid(timeline: Timeline, opts: MermaidOptions = {}): st
   return `${lines.join('\n')}\n`;
 }
 
-/** The diagram in a fenced block, ready for a GitHub comment or a Markdown file. */
+/**
+ * {@link renderMermaid}'s diagram in a fenced block, ready for a GitHub comment or a Markdown file.
+ *
+ * @example
+ * ```ts
+ * const comment = `Found by kuberace:\n\n${renderMermaidMarkdown(timelineOf(model, trace))}`;
+ * ```
+ *
+ * @category Reports
+ */
 export function renderMermaidMarkdown(timeline: Timeline, opts: MermaidOptions = {}): string {
   return `\`\`\`mermaid\n${renderMermaid(timeline, opts)}\`\`\`\n`;
 }

@@ -1,5 +1,15 @@
 /** Text styling for terminal reports: ANSI colours, or none (files, pipes, NO_COLOR). */
 
+/**
+ * How the text report styles text: bold, dim and four colours ({@link ansi} or {@link plain}).
+ *
+ * @example
+ * ```ts
+ * const loud: Style = { ...plain, red: (s) => s.toUpperCase() };
+ * ```
+ *
+ * @category Reports
+ */
 export interface Style {
   readonly bold: (s: string) => string;
   readonly dim: (s: string) => string;
@@ -11,10 +21,30 @@ export interface Style {
 
 const id = (s: string) => s;
 
+/**
+ * No styling (files, pipes, NO_COLOR).
+ *
+ * @example
+ * ```ts
+ * renderText(timeline, { style: plain });
+ * ```
+ *
+ * @category Reports
+ */
 export const plain: Style = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 
 const sgr = (open: number, close: number) => (s: string) => (s ? `\u001b[${open}m${s}\u001b[${close}m` : s);
 
+/**
+ * ANSI terminal colours.
+ *
+ * @example
+ * ```ts
+ * renderText(timeline, { style: process.stdout.isTTY ? ansi : plain });
+ * ```
+ *
+ * @category Reports
+ */
 export const ansi: Style = {
   bold: sgr(1, 22),
   dim: sgr(2, 22),

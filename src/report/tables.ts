@@ -9,12 +9,31 @@ import { parseTimestamp } from '../api/keys.ts';
 import { pluralOf } from '../api/kinds.ts';
 import type { KindDef, StoredObject } from '../api/types.ts';
 
+/**
+ * What a kubectl-style table needs besides the objects: the simulated clock, for AGE columns.
+ *
+ * @example
+ * ```ts
+ * const ctx: TableContext = { clock: timeline.final.clock };
+ * ```
+ *
+ * @category Reports
+ */
 export interface TableContext {
   /** Simulated clock (ms) of the state shown, for AGE columns. */
   readonly clock: number;
 }
 
-/** One extra column: a header and how to print an object's value. */
+/**
+ * One extra column of a kubectl-style table: a header and how to print an object's value.
+ *
+ * @example
+ * ```ts
+ * const ready: Column = { header: 'READY', value: (o) => String((o.status as { ready?: number } | undefined)?.ready ?? 0) };
+ * ```
+ *
+ * @category Reports
+ */
 export interface Column {
   readonly header: string;
   readonly value: (obj: StoredObject, ctx: TableContext) => string;
@@ -33,7 +52,16 @@ export function pathValue(obj: unknown, path: string): string {
   return String(v);
 }
 
-/** A column that prints a dotted path. */
+/**
+ * A {@link Column} that prints a dotted path (`<none>` when absent, like kubectl).
+ *
+ * @example
+ * ```ts
+ * registerColumns('ReplicaSet', [pathColumn('DESIRED', 'spec.replicas'), pathColumn('READY', 'status.readyReplicas')]);
+ * ```
+ *
+ * @category Reports
+ */
 export function pathColumn(header: string, path: string): Column {
   return { header, value: (o) => pathValue(o, path) };
 }
@@ -85,7 +113,16 @@ const registry = new Map<string, readonly Column[]>([
   ['Namespace', [{ header: 'STATUS', value: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : pathValue(o, 'status.phase')) }, age]],
 ]);
 
-/** Register (or replace) the extra columns of a kind. */
+/**
+ * Register (or replace) the extra columns of a kind in the text report's kubectl tables.
+ *
+ * @example
+ * ```ts
+ * registerColumns('Backup', [pathColumn('VOLUME', 'spec.volume')]);
+ * ```
+ *
+ * @category Reports
+ */
 export function registerColumns(kind: string, columns: readonly Column[]): void {
   registry.set(kind, columns);
 }
@@ -105,6 +142,17 @@ export function orderKinds(kinds: Iterable<string>): string[] {
   return [...first, ...all.filter((k) => !FIRST.includes(k)).sort()];
 }
 
+/**
+ * A kubectl-style table: the command it mirrors (`kubectl get subnets`), the headers and rows.
+ *
+ * @example
+ * ```ts
+ * const t: Table = tablesOf(timeline.final.api.objects, ['Subnet'], { clock: 0 })[0];
+ * console.log(t.command, t.rows.length);
+ * ```
+ *
+ * @category Reports
+ */
 export interface Table {
   /** e.g. `kubectl get pods -A`. */
   readonly command: string;
@@ -130,7 +178,18 @@ export function tableOf(kind: string, objects: readonly StoredObject[], ctx: Tab
   return { command: `kubectl get ${plural}${namespaced ? ' -A' : ''}`, kind, headers, rows };
 }
 
-/** Tables for `kinds` (in display order) over a state's objects. */
+/**
+ * kubectl-style tables for `kinds` (Pod, Subnet, IP first, the others alphabetically) over a
+ * state's objects; `defs` gives each kind's plural and scope.
+ *
+ * @example
+ * ```ts
+ * const w = timeline.final;
+ * for (const t of tablesOf(w.api.objects, Object.keys(w.api.kinds), { clock: w.clock }, w.api.kinds)) console.log(formatTable(t));
+ * ```
+ *
+ * @category Reports
+ */
 export function tablesOf(
   objects: Readonly<Record<string, StoredObject>>,
   kinds: Iterable<string>,
@@ -143,7 +202,17 @@ export function tablesOf(
   return orderKinds(kinds).map((kind) => tableOf(kind, list, ctx, defs[kind]));
 }
 
-/** Plain-text rendering, columns separated by three spaces like kubectl; "No resources found" for an empty table. */
+/**
+ * A {@link Table} as text: `$ kubectl get …`, then columns separated by three spaces like
+ * kubectl; "No resources found" for an empty table.
+ *
+ * @example
+ * ```ts
+ * console.log(formatTable(tablesOf(objects, ['Pod'], { clock: 0 })[0], { bold: ansi.bold }));
+ * ```
+ *
+ * @category Reports
+ */
 export function formatTable(t: Table, style: { bold?: (s: string) => string } = {}): string {
   const lines = [`$ ${t.command}`];
   if (t.rows.length === 0) {

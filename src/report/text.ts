@@ -9,6 +9,17 @@ import { type Style, plain } from './style.ts';
 import { formatTable, tablesOf } from './tables.ts';
 import type { Timeline } from './timeline.ts';
 
+/**
+ * Options of {@link renderText}: a {@link Style} (ANSI colours or {@link plain}), at most
+ * `maxSteps` steps (the middle elided), `noState` to leave out the final-state tables.
+ *
+ * @example
+ * ```ts
+ * const opts: TextOptions = { style: process.stdout.isTTY ? ansi : plain, maxSteps: 40 };
+ * ```
+ *
+ * @category Reports
+ */
 export interface TextOptions {
   readonly style?: Style;
   /** Show at most this many steps (the middle is elided); default all. */
@@ -89,7 +100,17 @@ export function renderVerdict(timeline: Timeline, st: Style = plain): string[] {
   return lines;
 }
 
-/** The final state: kubectl tables of every kind seen in the run, then the external systems. */
+/**
+ * The final state of a timeline as text lines: a kubectl-style table (`kubectl get subnets`)
+ * for every kind seen in the run, then the external systems.
+ *
+ * @example
+ * ```ts
+ * console.log(renderState(timeline).join('\n'));
+ * ```
+ *
+ * @category Reports
+ */
 export function renderState(timeline: Timeline, st: Style = plain): string[] {
   const world = timeline.final;
   const lines = [st.bold(`Final state (simulated time ${seconds(world.clock)}):`)];
@@ -104,7 +125,19 @@ export function renderState(timeline: Timeline, st: Style = plain): string[] {
   return lines;
 }
 
-/** The whole text report. */
+/**
+ * The text report of a replayed counterexample: numbered steps (time, actor, action, API
+ * results and handler notes, objects changed), the violated property and its message, then
+ * the final state as kubectl-style tables and the external systems — what `kuberace replay`
+ * prints.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderText(timelineOf(model, readTraceFile('x.json')), { style: ansi }));
+ * ```
+ *
+ * @category Reports
+ */
 export function renderText(timeline: Timeline, opts: TextOptions = {}): string {
   const st = opts.style ?? plain;
   const scenario = timeline.scenarioName ? `scenario ${timeline.scenarioName}` : 'generated scenario';
