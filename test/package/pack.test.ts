@@ -39,22 +39,16 @@ function run(cmd: string, args: string[], cwd: string): { status: number; stdout
   return { status: r.status ?? -1, stdout: r.stdout ?? '', output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-const CONSUMER_TEST = `import { describe, expect, expectTypeOf, test } from 'vitest';
-import * as fc from 'fast-check';
-import {
-  type CheckReport,
+/** The consumer's own model, in a module of its own (what \`kuberace --model\` loads). */
+const CONSUMER_MODEL = `import {
   type ReconcileContext,
   type StoredObject,
-  CounterexampleError,
   atStable,
-  checkExhaustive,
-  checkRandom,
   defineController,
   defineExternalSystem,
   defineKind,
   defineModel,
   isNotFound,
-  kuberaceProperty,
 } from 'kuberace';
 
 // A tiny controller: for each Lease object it reserves a slot in an external pool and adds a
@@ -84,6 +78,14 @@ function reconcile(finalizerFirst: boolean) {
       if (isNotFound(e)) return;
       throw e;
     }
+    // The lease this one replaces, if any (there is none here). The not-found error comes from
+    // the engine and isNotFound comes from this module's 'kuberace': under the CLI they must be
+    // one copy of kuberace, or this throws.
+    try {
+      yield* ctx.lister<Lease>('Lease').get(ns, \`\${name}-previous\`);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
     const fins = lease.metadata.finalizers ?? [];
     if (lease.metadata.deletionTimestamp) {
       if (!fins.includes(FINALIZER)) return;
@@ -98,7 +100,7 @@ function reconcile(finalizerFirst: boolean) {
   };
 }
 
-const model = defineModel<{ finalizerFirst: boolean }>({
+export const model = defineModel<{ finalizerFirst: boolean }>({
   name: 'lease',
   description: 'consumer test model',
   variants: { buggy: { description: 'reserve, then finalizer', config: { finalizerFirst: false } }, fixed: { description: 'finalizer first', config: { finalizerFirst: true } } },
@@ -129,6 +131,14 @@ const model = defineModel<{ finalizerFirst: boolean }>({
   },
 });
 
+`;
+
+const CONSUMER_TEST = `import { describe, expect, expectTypeOf, test } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import * as fc from 'fast-check';
+import { type CheckReport, CounterexampleError, checkExhaustive, checkRandom, kuberaceProperty } from 'kuberace';
+import { model } from './models/lease.ts';
+
 describe('kuberace from the packed package', () => {
   test('checkRandom finds the race in the buggy variant', () => {
     const report: CheckReport = checkRandom(model, { variant: 'buggy', seed: 7 });
@@ -153,6 +163,18 @@ describe('kuberace from the packed package', () => {
     }
     expect(error).toBeInstanceOf(CounterexampleError);
     expect((error as CounterexampleError).message).toContain('property "no-leaked-slot" (atStable) violated');
+  });
+
+  test('a failure prints a replay command that finds the model module', () => {
+    const p = kuberaceProperty(model, { variant: 'buggy' });
+    let error: CounterexampleError | undefined;
+    try {
+      fc.assert(p, { ...p.parameters, seed: 7 });
+    } catch (e) {
+      error = e as CounterexampleError;
+    }
+    expect(error?.replayCommand).toMatch(/^npx kuberace replay --model models\\/lease\\.ts \\.kuberace\\/lease-buggy-no-leaked-slot-[0-9a-f]{10}\\.json$/);
+    writeFileSync('replay-command.txt', error!.replayCommand!);
   });
 
   test('the types are real, not any', () => {
@@ -190,31 +212,36 @@ describe('npm pack', () => {
       mkdirSync(join(nm, 'kuberace'), { recursive: true });
       const untar = run('tar', ['-xzf', tarball, '-C', join(nm, 'kuberace'), '--strip-components=1'], work);
       expect(untar.status, untar.output).toBe(0);
-      const packed = JSON.parse(readFileSync(join(nm, 'kuberace/package.json'), 'utf8')) as { dependencies: Record<string, string>; exports: unknown };
+      const packed = JSON.parse(readFileSync(join(nm, 'kuberace/package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies: Record<string, string>; exports: unknown };
       expect(packed.exports).toEqual({ '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' });
-      for (const dep of [...Object.keys(packed.dependencies), 'vitest', 'typescript', '@types']) {
+      // fast-check is a peer dependency: the consumer brings its own (one copy, its version).
+      expect(packed.peerDependencies).toEqual({ 'fast-check': '^4' });
+      expect(Object.keys(packed.dependencies)).not.toContain('fast-check');
+      for (const dep of [...Object.keys(packed.dependencies), ...Object.keys(packed.peerDependencies), 'vitest', 'typescript', '@types']) {
         mkdirSync(dirname(join(nm, dep)), { recursive: true });
         symlinkSync(join(root, 'node_modules', dep), join(nm, dep), 'dir');
       }
       writeFileSync(
         join(consumer, 'package.json'),
-        JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { kuberace: `file:${tarball}` } }, null, 2),
+        JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { kuberace: `file:${tarball}`, 'fast-check': '^4' } }, null, 2),
       );
       writeFileSync(
         join(consumer, 'tsconfig.json'),
         JSON.stringify(
-          { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false }, files: ['lease.test.ts'] },
+          { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, allowImportingTsExtensions: true, types: ['node'], skipLibCheck: false }, files: ['lease.test.ts'] },
           null,
           2,
         ),
       );
       writeFileSync(join(consumer, 'lease.test.ts'), CONSUMER_TEST);
+      mkdirSync(join(consumer, 'models'));
+      writeFileSync(join(consumer, 'models/lease.ts'), CONSUMER_MODEL);
       writeFileSync(join(consumer, 'plain.mjs'), CONSUMER_PLAIN);
 
       // 3. Its property test runs under vitest with no configuration and finds the race.
       const vitest = run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', consumer], consumer);
       expect(vitest.status, vitest.output).toBe(0);
-      expect(vitest.output).toMatch(/Tests\s+4 passed \(4\)/);
+      expect(vitest.output).toMatch(/Tests\s+5 passed \(5\)/);
 
       // 4. It typechecks, kuberace's declaration files included.
       const tsc = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer);
@@ -226,6 +253,37 @@ describe('npm pack', () => {
       expect(node.status, node.output).toBe(0);
       expect(JSON.parse(node.stdout)).toEqual({ version: '0.1.0', kind: 'Thing', builtins: 4, checkRandom: 'function' });
       expect(readdirSync(join(nm, 'kuberace/dist')).sort()).toEqual(expect.arrayContaining(['index.js', 'index.d.ts']));
+
+      // 6. The CLI of the installed package on the consumer's own model: the replay command the
+      //    failing test printed works as printed, and renders the counterexample as HTML.
+      const bin = join(nm, 'kuberace/bin/kuberace.mjs');
+      const kuberace = (...args: string[]) => run(process.execPath, [bin, ...args], consumer);
+      const printed = readFileSync(join(consumer, 'replay-command.txt'), 'utf8').trim().split(' ');
+      expect(printed.slice(0, 2)).toEqual(['npx', 'kuberace']);
+      const text = kuberace(...printed.slice(2));
+      expect(text.status, text.output).toBe(1);
+      expect(text.stdout).toMatch(/lease\/buggy: reproduced: no-leaked-slot violated/);
+      const html = kuberace(...printed.slice(2), '--format', 'html', '--out', 'lease.html');
+      expect(html.status, html.output).toBe(1);
+      const page = readFileSync(join(consumer, 'lease.html'), 'utf8');
+      expect(page).toMatch(/^<!DOCTYPE html>/);
+      expect(page).toContain('no-leaked-slot');
+      expect(page).toContain('"name":"lease-controller"'); // the controller's cache, queues and memory are embedded
+      // Without --model the CLI does not know the model, and says how to tell it.
+      const bare = kuberace('replay', printed.at(-1)!);
+      expect(bare.status).toBe(2);
+      expect(bare.output).toMatch(/unknown model "lease" in trace .*--model FILE or a kuberace\.config\.ts/);
+      // check and explore (in worker threads) load it too; a kuberace.config.ts replaces --model.
+      const check = kuberace('check', '--model', 'models/lease.ts', '--variant', 'buggy', '--seed', '7', '--out', 'check.json');
+      expect(check.status, check.output).toBe(1);
+      expect(check.stdout).toContain('replay: npx kuberace replay --model models/lease.ts check.json');
+      const explore = kuberace('explore', '--model', 'models/lease.ts', '--variant', 'fixed', '--workers', '2', '--json');
+      expect(explore.status, explore.output).toBe(0);
+      expect(JSON.parse(explore.stdout)).toMatchObject({ model: 'lease', result: 'holds', stats: { complete: true, shards: 2 } });
+      writeFileSync(join(consumer, 'kuberace.config.ts'), "import { model } from './models/lease.ts';\nexport default { models: [model] };\n");
+      const configured = kuberace('replay', 'check.json', '--format', 'json');
+      expect(configured.status, configured.output).toBe(1);
+      expect(JSON.parse(configured.stdout).replay.status).toBe('reproduced');
     },
     120_000,
   );
