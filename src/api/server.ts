@@ -3,7 +3,7 @@
  * and returns a new one (never mutating its input) together with the call's result and the
  * watch events it emitted. Stored objects are deep-frozen plain JSON.
  *
- * Rule ids (M*, C*, U*, D*, N1) refer to shared/spec/apiserver-semantics.md. Upstream sources:
+ * Rule ids (M*, C*, U*, D*, N1) refer to docs/apiserver-semantics.md. Upstream sources:
  * k8s.io/apiserver registry/generic/registry/store.go (Create, Update, Delete,
  * updateForGracefulDeletionAndFinalizers, deletionFinalizersForGarbageCollection, markAsDeleting),
  * registry/rest/{create,update,delete}.go, pkg/registry/core/{pod,namespace}.

@@ -202,7 +202,9 @@ describe('npm pack', () => {
       expect(pack.status, pack.output).toBe(0);
       const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
       const files = info[0].files.map((f) => f.path);
-      for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/check/vitest.js', 'src/index.ts', 'docs/guide.md']) expect(files).toContain(f);
+      for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/check/vitest.js', 'src/index.ts', 'docs/guide.md', 'LICENSE', 'docs/apiserver-semantics.md', 'scenarios/kube-ovn-issue-4898.yaml']) {
+        expect(files).toContain(f);
+      }
       expect(files.filter((f) => f.startsWith('test/') || f.startsWith('node_modules/') || f.startsWith('.kuberace/'))).toEqual([]);
       const tarball = join(work, info[0].filename);
 
