@@ -234,11 +234,11 @@ describe(TITLE, () => {
     expect(await text(page, '#controllers table.informers')).toContain('metadata.deletionTimestamp: <absent> → ');
     expect(await text(page, '#controllers table.pending')).toContain('MODIFIED Subnet/s1');
     // Delivered: in sync again.
-    await at(del.step + 1);
+    await at(timeline.steps.find((s) => s.id === 'deliver Subnet/s1 MODIFIED -> kube-ovn-controller')!.step);
     expect(await cacheRow('Subnet/s1')).toBeUndefined();
 
     // A handler holding the pod lock while it calls OVN.
-    const held = timeline.steps.find((s) => s.world && Object.values(s.world.controllers)[0]!.locks['podKeyMutex/vm/p1'] !== undefined)!;
+    const held = timeline.steps.find((s) => Object.values(s.world!.controllers)[0]!.inflight && Object.values(Object.values(s.world!.controllers)[0]!.inflight).some((f) => f.pending.op === 'external' && f.pending.call === 'createLogicalSwitchPort'))!;
     await at(held.step);
     expect(await text(page, '#controllers table.inflight')).toContain('handleAddOrUpdatePod');
     expect(await text(page, '#controllers table.locks')).toContain('podKeyMutex/vm/p1');
@@ -246,7 +246,7 @@ describe(TITLE, () => {
     expect(JSON.parse(await text(page, '#controllers pre.memory'))).toHaveProperty('ipam');
 
     // A write's field-level diff in "Changed by this step".
-    const patch = timeline.steps.find((s) => s.id.includes('PATCH IP/p1.vm'))!;
+    const patch = timeline.steps.find((s) => s.id.includes('PATCH IP/p1.vm') && s.changed.includes('IP/p1.vm'))!;
     await at(patch.step);
     expect(await text(page, '#changes')).toContain('metadata.finalizers');
 
