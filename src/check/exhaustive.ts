@@ -36,6 +36,14 @@ export interface ExhaustiveOptions extends TargetOptions {
   readonly por?: boolean;
   /** Breadth-first: the counterexample found is a shortest one. */
   readonly shortest?: boolean;
+  /**
+   * Breadth-first phase before the DFS: whole levels are explored (shallowest first) while the
+   * states stored stay within this many (default min(50,000, maxStates / 4); 0: DFS only,
+   * from the root),
+   * so a shallow counterexample is found quickly even when the whole space is large, and
+   * `stats.completeDepth` says to which depth every state was explored.
+   */
+  readonly bfsStates?: number;
   /** Explore only root branches i with i % count === index. */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Stop at the first violation (default true). */
@@ -86,6 +94,9 @@ export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = 
   return r;
 }
 
+/** Default state budget of the breadth-first phase that runs before the DFS (see `bfsStates`). */
+export const DEFAULT_BFS_STATES = 50_000;
+
 export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions): CheckReport {
   const started = wallClockMs();
   // A shard outside 0..count-1 would explore nothing and report a complete proof.
@@ -95,10 +106,15 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const por = opts.por !== false && !opts.shortest;
   const stopAtFirst = opts.stopAtFirst !== false;
   const idleClock = (opts.clock ?? 'idle') === 'idle';
+  // `shortest` is the breadth-first phase without a budget of its own.
+  const bfsStates = opts.shortest ? Infinity : Math.max(0, opts.bfsStates ?? Math.min(DEFAULT_BFS_STATES, Math.floor(maxStates / 4)));
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();
-  const stats = { states: 0, transitions: 0, maxDepth: 0, complete: true };
+  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false };
+  let stoppedBy: 'states' | 'time' | undefined;
+  /** Every state within this many steps of the root has been explored (classified, successors generated). */
+  let completeDepth: number | undefined;
   let found: Found | undefined;
   let stopped = false;
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
@@ -107,8 +123,17 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       opts.onProgress({ states: stats.states, transitions: stats.transitions, depth: stats.maxDepth, elapsedMs: wallClockMs() - started });
     }
   };
+  /** Count a new state; false (and the search stops) once a budget is spent. */
+  const countState = (): boolean => {
+    stats.states++;
+    progress();
+    if (stats.states >= maxStates) stoppedBy = 'states';
+    else if (stats.states % 1000 === 0 && overTime()) stoppedBy = 'time';
+    if (stoppedBy) stopped = true;
+    return !stoppedBy;
+  };
 
-  const report = (path: string[], violation: Violation) => {
+  const report = (path: readonly string[], violation: Violation) => {
     if (!found) found = { path: [...path], violation: { ...violation, step: violation.kind === 'engine' && violation.step === 0 ? path.length : violation.step } };
     if (stopAtFirst) stopped = true;
   };
@@ -117,61 +142,74 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   recordCoverage(ctx, ctx.root, reached);
   if (rootViolation) report([], rootViolation);
 
-  if (!stopped && opts.shortest) {
-    // BFS with parent links for path reconstruction.
-    interface Node {
-      readonly world: World;
-      readonly parent: number;
-      readonly id: string;
-      readonly depth: number;
+  // Visited states; the value is the sleep set a state was explored with (empty: fully).
+  const visited = new FingerprintTable<ReadonlySet<string>>();
+  const noIds: ReadonlySet<string> = new Set();
+
+  // Phase 1, breadth-first by levels: shallow counterexamples are found first (and are
+  // shortest), whatever the size of the whole space. Worlds are kept for the unexpanded
+  // levels only; every node keeps its parent link for the path.
+  interface Node {
+    world: World | undefined;
+    readonly parent: number;
+    readonly id: string;
+    readonly depth: number;
+  }
+  const nodes: Node[] = [{ world: ctx.root, parent: -1, id: '', depth: 0 }];
+  visited.set(fingerprint(ctx.root, fpMode), noIds);
+  stats.states = 1;
+  const pathTo = (i: number): string[] => {
+    const p: string[] = [];
+    for (let n = i; n > 0; n = nodes[n].parent) p.push(nodes[n].id);
+    return p.reverse();
+  };
+  let head = 0;
+  let level = 0;
+  // bfsStates 0: the DFS starts at the root itself (its sleep sets then span the root's branches).
+  while (!stopped && head < nodes.length && bfsStates > 0) {
+    // Expand the next level only while the stored states stay within the phase budget.
+    if (nodes[head].depth > level) {
+      completeDepth = level;
+      level = nodes[head].depth;
+      if (nodes.length > bfsStates) break;
     }
-    const nodes: Node[] = [{ world: ctx.root, parent: -1, id: '', depth: 0 }];
-    const visited = new FingerprintTable();
-    visited.add(fingerprint(ctx.root, fpMode));
-    stats.states = 1;
-    const pathTo = (i: number): string[] => {
-      const p: string[] = [];
-      for (let n = i; n > 0; n = nodes[n].parent) p.push(nodes[n].id);
-      return p.reverse();
-    };
-    for (let head = 0; head < nodes.length && !stopped; head++) {
-      const node = nodes[head];
-      const world = node.world;
-      if (world.failure) continue;
-      const actions = ctx.sim.enabled(world, ctx.scenario);
-      const { quiet, stable, violation } = classify(ctx, world, actions, node.depth);
-      if (violation) {
-        report(pathTo(head), violation);
-        continue;
-      }
-      if (node.depth >= maxDepth) {
-        stats.complete = false;
-        continue;
-      }
-      for (let i = 0; i < actions.length && !stopped; i++) {
-        const a = actions[i];
-        if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
-        if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
-        const r = ctx.sim.step(world, a, ctx.scenario);
-        stats.transitions++;
-        const fp = fingerprint(r.world, fpMode);
-        if (!visited.add(fp)) continue;
-        stats.states++;
-        progress();
-        stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
-        nodes.push({ world: r.world, parent: head, id: a.id, depth: node.depth + 1 });
-        recordCoverage(ctx, r.world, reached);
-        const v = checkAlways(ctx, r.world, node.depth + 1);
-        if (v) report(pathTo(nodes.length - 1), v);
-        if (stats.states >= maxStates || (stats.states % 1000 === 0 && overTime())) {
-          stats.complete = false;
-          stopped = true;
-        }
-      }
+    const node = nodes[head];
+    const world = node.world!;
+    node.world = undefined;
+    head++;
+    if (world.failure) continue;
+    const actions = ctx.sim.enabled(world, ctx.scenario);
+    const { quiet, stable, violation } = classify(ctx, world, actions, node.depth);
+    if (violation) {
+      report(pathTo(head - 1), violation);
+      continue;
     }
-  } else if (!stopped) {
-    const visited = new FingerprintTable<ReadonlySet<string>>();
-    const noIds: ReadonlySet<string> = new Set();
+    if (node.depth >= maxDepth) {
+      stats.depthCut = true;
+      continue;
+    }
+    for (let i = 0; i < actions.length && !stopped; i++) {
+      const a = actions[i];
+      if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
+      if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
+      const r = ctx.sim.step(world, a, ctx.scenario);
+      stats.transitions++;
+      if (!visited.set(fingerprint(r.world, fpMode), noIds)) continue;
+      stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
+      nodes.push({ world: r.world, parent: head - 1, id: a.id, depth: node.depth + 1 });
+      recordCoverage(ctx, r.world, reached);
+      const v = checkAlways(ctx, r.world, node.depth + 1);
+      if (v) report(pathTo(nodes.length - 1), v);
+      countState();
+    }
+  }
+  const bfsDone = head >= nodes.length;
+  // Breadth-first is depth-exact: a finished phase explored every state within maxDepth.
+  if (bfsDone && !stopped) completeDepth = stats.depthCut ? maxDepth : stats.maxDepth;
+
+  // Phase 2: depth-first from every node the breadth-first phase left unexpanded, with the
+  // sleep-set POR, sharing the visited set.
+  if (!stopped && !bfsDone) {
     const path: string[] = [];
     const dfs = (world: World, depth: number, sleepIn: Sleep): void => {
       const fp = fingerprint(world, fpMode);
@@ -186,21 +224,19 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         for (const [id, f] of sleep) if (prev.has(id)) narrowed.set(id, f);
         sleep = narrowed;
       } else {
-        stats.states++;
-        progress();
-        if (stats.states >= maxStates || (stats.states % 1000 === 0 && overTime())) {
-          stats.complete = false;
-          stopped = true;
-        }
+        countState();
       }
       visited.set(fp, sleep.size ? new Set(sleep.keys()) : noIds);
       stats.maxDepth = Math.max(stats.maxDepth, depth);
+      expand(world, depth, sleep);
+    };
+    const expand = (world: World, depth: number, sleep: Sleep): void => {
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);
       const { quiet, stable, violation } = classify(ctx, world, actions, depth);
       if (violation) return report(path, violation);
       if (depth >= maxDepth) {
-        stats.complete = false;
+        stats.depthCut = true;
         return;
       }
       const done: Array<[string, Footprint]> = [];
@@ -229,16 +265,29 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         if (por) done.push([a.id, fpA]);
       }
     };
-    dfs(ctx.root, 0, new Map());
+    // The frontier nodes are already counted and marked visited: expand them directly.
+    for (let i = head; i < nodes.length && !stopped; i++) {
+      const node = nodes[i];
+      const world = node.world!;
+      node.world = undefined;
+      path.length = 0;
+      path.push(...pathTo(i));
+      expand(world, node.depth, new Map());
+    }
   }
 
+  const complete = !stoppedBy && !stats.depthCut;
+  if (complete && !found) completeDepth = stats.maxDepth;
   const durationMs = wallClockMs() - started;
   const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
+  const stoppedReason = stoppedBy ?? (stats.depthCut ? ('depth' as const) : undefined);
   const s = {
     states: stats.states,
     transitions: stats.transitions,
     maxDepth: stats.maxDepth,
-    complete: stats.complete && !found,
+    complete: complete && !found,
+    ...(completeDepth !== undefined ? { completeDepth } : {}),
+    ...(stoppedReason && !found ? { stoppedBy: stoppedReason } : {}),
     steps: stats.transitions,
     durationMs,
   };

@@ -187,6 +187,9 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('statesWithoutPor', sum((s) => s.statesWithoutPor)),
     ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
+    // Every shard must have covered a depth for the merged search to cover it.
+    ...(reports.every((r) => r.stats.completeDepth !== undefined) ? { completeDepth: Math.min(...reports.map((r) => r.stats.completeDepth!)) } : {}),
+    ...stoppedByOf(reports),
   };
   const base = { model: first.model, variant: first.variant, mode: first.mode, stats, coverage };
   if (!winner) return { ...base, result: 'holds' };
@@ -196,6 +199,11 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...(winner.violation ? { violation: winner.violation } : {}),
     ...(winner.counterexample ? { counterexample: winner.counterexample } : {}),
   };
+}
+
+function stoppedByOf(reports: readonly CheckReport[]): Pick<CheckReport['stats'], 'stoppedBy'> {
+  const r = reports.find((x) => x.stats.stoppedBy !== undefined);
+  return r ? { stoppedBy: r.stats.stoppedBy } : {};
 }
 
 function defined<K extends string>(key: K, v: number | undefined): { [k in K]?: number } {

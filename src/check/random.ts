@@ -81,6 +81,10 @@ export interface CheckReport {
     readonly transitions?: number;
     readonly maxDepth?: number;
     readonly complete?: boolean;
+    /** Exhaustive: every state within this many steps of the start was explored (undefined: not known). */
+    readonly completeDepth?: number;
+    /** Exhaustive: the budget that ended an incomplete search. */
+    readonly stoppedBy?: 'depth' | 'states' | 'time';
     readonly statesWithoutPor?: number;
     readonly durationMs: number;
     /** Random mode: the fast-check seed used (pass it back as `seed` to repeat the check). */
