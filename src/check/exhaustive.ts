@@ -54,6 +54,8 @@ export interface ExhaustiveOptions extends TargetOptions {
    * `any` also lets time pass mid-flight (timers racing handlers), bounded by maxDepth.
    */
   readonly clock?: 'idle' | 'any';
+  /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
+  readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
   readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
 }
@@ -180,6 +182,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     if (world.failure) continue;
     const actions = ctx.sim.enabled(world, ctx.scenario);
     const { quiet, stable, violation } = classify(ctx, world, actions, node.depth);
+    if (stable && opts.onStable) opts.onStable(fingerprint(world, fpMode), world);
     if (violation) {
       report(pathTo(head - 1), violation);
       continue;
@@ -234,6 +237,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);
       const { quiet, stable, violation } = classify(ctx, world, actions, depth);
+      if (stable && opts.onStable) opts.onStable(fingerprint(world, fpMode), world);
       if (violation) return report(path, violation);
       if (depth >= maxDepth) {
         stats.depthCut = true;
@@ -287,7 +291,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     maxDepth: stats.maxDepth,
     complete: complete && !found,
     ...(completeDepth !== undefined ? { completeDepth } : {}),
-    ...(stoppedReason && !found ? { stoppedBy: stoppedReason } : {}),
+    // A search that stopped at its first violation was not stopped by a budget.
+    ...(stoppedReason && !(found && stopAtFirst) ? { stoppedBy: stoppedReason } : {}),
     steps: stats.transitions,
     durationMs,
   };
