@@ -11,6 +11,7 @@
  * BFS (`shortest`) finds a shortest counterexample; it uses the visited set but no POR.
  */
 import { FingerprintTable } from './fptable.ts';
+import type { SharedSearch } from './shared-visited.ts';
 import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
@@ -54,6 +55,11 @@ export interface ExhaustiveOptions extends TargetOptions {
    * `any` also lets time pass mid-flight (timers racing handlers), bounded by maxDepth.
    */
   readonly clock?: 'idle' | 'any';
+  /**
+   * @internal A worker of a frontier-split search (./parallel.ts): the DFS phase takes
+   * frontier nodes from, and records states in, what the workers share (no sleep sets there).
+   */
+  readonly shared?: { readonly search: SharedSearch; readonly worker: number };
   /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
   readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
@@ -105,7 +111,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   if (opts.shard) checkShard(opts.shard);
   const maxDepth = opts.maxDepth ?? 400;
   const maxStates = opts.maxStates ?? 2_000_000;
-  const por = opts.por !== false && !opts.shortest;
+  const shared = opts.shared?.search;
+  const por = opts.por !== false && !opts.shortest && !shared;
   const stopAtFirst = opts.stopAtFirst !== false;
   const idleClock = (opts.clock ?? 'idle') === 'idle';
   // `shortest` is the breadth-first phase without a budget of its own.
@@ -119,6 +126,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   let completeDepth: number | undefined;
   let found: Found | undefined;
   let stopped = false;
+  let dfsPhase = false;
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
   const progress = () => {
     if (opts.onProgress && stats.states % 10_000 === 0) {
@@ -129,15 +137,20 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const countState = (): boolean => {
     stats.states++;
     progress();
-    if (stats.states >= maxStates) stoppedBy = 'states';
+    const total = shared && dfsPhase ? shared.addStates(1) : stats.states;
+    if (total >= maxStates) stoppedBy = 'states';
     else if (stats.states % 1000 === 0 && overTime()) stoppedBy = 'time';
+    else if (shared?.stopped) stopped = true;
     if (stoppedBy) stopped = true;
     return !stoppedBy;
   };
 
   const report = (path: readonly string[], violation: Violation) => {
     if (!found) found = { path: [...path], violation: { ...violation, step: violation.kind === 'engine' && violation.step === 0 ? path.length : violation.step } };
-    if (stopAtFirst) stopped = true;
+    if (stopAtFirst) {
+      stopped = true;
+      shared?.stop();
+    }
   };
 
   const rootViolation = checkAlways(ctx, ctx.root, 0);
@@ -158,7 +171,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     readonly depth: number;
   }
   const nodes: Node[] = [{ world: ctx.root, parent: -1, id: '', depth: 0 }];
-  visited.set(fingerprint(ctx.root, fpMode), noIds);
+  // With shared workers, the phase's states go into the shared set afterwards.
+  const bfsFps: number[] = [fingerprint(ctx.root, fpMode)];
+  visited.set(bfsFps[0], noIds);
   stats.states = 1;
   const pathTo = (i: number): string[] => {
     const p: string[] = [];
@@ -197,7 +212,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
       const r = ctx.sim.step(world, a, ctx.scenario);
       stats.transitions++;
-      if (!visited.set(fingerprint(r.world, fpMode), noIds)) continue;
+      const fp = fingerprint(r.world, fpMode);
+      if (!visited.set(fp, noIds)) continue;
+      if (shared) bfsFps.push(fp);
       stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
       nodes.push({ world: r.world, parent: head - 1, id: a.id, depth: node.depth + 1 });
       recordCoverage(ctx, r.world, reached);
@@ -212,10 +229,22 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
 
   // Phase 2: depth-first from every node the breadth-first phase left unexpanded, with the
   // sleep-set POR, sharing the visited set.
+  const bfs = { states: stats.states, transitions: stats.transitions };
   if (!stopped && !bfsDone) {
+    dfsPhase = true;
+    if (shared) {
+      for (const fp of bfsFps) shared.add(fp);
+      if (opts.shared!.worker === 0) shared.addStates(bfs.states);
+    }
     const path: string[] = [];
     const dfs = (world: World, depth: number, sleepIn: Sleep): void => {
       const fp = fingerprint(world, fpMode);
+      if (shared) {
+        if (!shared.add(fp)) return;
+        countState();
+        stats.maxDepth = Math.max(stats.maxDepth, depth);
+        return expand(world, depth, sleepIn);
+      }
       let sleep = sleepIn;
       const prev = visited.get(fp);
       if (prev) {
@@ -270,7 +299,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       }
     };
     // The frontier nodes are already counted and marked visited: expand them directly.
-    for (let i = head; i < nodes.length && !stopped; i++) {
+    // Shared workers take the frontier nodes one at a time.
+    const nextNode = (i: number) => (shared ? head + shared.takeNext() : i + 1);
+    for (let i = shared ? nextNode(0) : head; i < nodes.length && !stopped; i = nextNode(i)) {
       const node = nodes[i];
       const world = node.world!;
       node.world = undefined;
@@ -285,15 +316,17 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const durationMs = wallClockMs() - started;
   const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
   const stoppedReason = stoppedBy ?? (stats.depthCut ? ('depth' as const) : undefined);
+  // The breadth-first phase is the same in every shared worker: worker 0 counts it.
+  const own = opts.shared && opts.shared.worker !== 0 ? bfs : { states: 0, transitions: 0 };
   const s = {
-    states: stats.states,
-    transitions: stats.transitions,
+    states: stats.states - own.states,
+    transitions: stats.transitions - own.transitions,
     maxDepth: stats.maxDepth,
     complete: complete && !found,
     ...(completeDepth !== undefined ? { completeDepth } : {}),
     // A search that stopped at its first violation was not stopped by a budget.
     ...(stoppedReason && !(found && stopAtFirst) ? { stoppedBy: stoppedReason } : {}),
-    steps: stats.transitions,
+    steps: stats.transitions - own.transitions,
     durationMs,
   };
   if (!found) return { ...base, result: 'holds', stats: s };

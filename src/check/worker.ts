@@ -8,6 +8,7 @@ import { checkExhaustive } from './exhaustive.ts';
 import type { ModelDef } from './model.ts';
 import { UsageError } from './model.ts';
 import { checkRandom } from './random.ts';
+import { SharedSearch } from './shared-visited.ts';
 import type { WorkerRequest, WorkerMessage } from './parallel.ts';
 
 const req = workerData as WorkerRequest;
@@ -23,7 +24,12 @@ try {
   const report =
     req.kind === 'random'
       ? checkRandom(model, { ...req.options, shard: req.shard, noMinimize: true })
-      : checkExhaustive(model, { ...req.options, shard: req.shard, ...(onProgress ? { onProgress } : {}) });
+      : checkExhaustive(model, {
+          ...req.options,
+          shard: req.shard,
+          ...(onProgress ? { onProgress } : {}),
+          ...(req.shared ? { shared: { search: new SharedSearch(req.shared.buffers), worker: req.shared.worker } } : {}),
+        });
   post({ type: 'report', report });
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));
