@@ -2,10 +2,12 @@
  * Invariants of the Kube-OVN pod/subnet/IP deletion race (kubeovn/kube-ovn#4898), named so
  * reports and the results matrix can refer to them.
  */
+import type { Classification } from '../src/check/classify.ts';
 import { type Property, always, atStable, sometimes } from '../src/check/property.ts';
 import type { WorldView } from '../src/check/view.ts';
 import { CONTROLLER, type KubeOvnMemory } from '../models/kube-ovn/context.ts';
-import type { IP, Subnet } from '../models/kube-ovn/objects.ts';
+import type { StoredObject } from '../src/api/types.ts';
+import { type IP, type Subnet, VM_POD_TYPE } from '../models/kube-ovn/objects.ts';
 
 function describeIP(ip: IP): string {
   const f = ip.metadata.finalizers?.length ? ` finalizers=[${ip.metadata.finalizers.join(',')}]` : '';
@@ -13,45 +15,94 @@ function describeIP(ip: IP): string {
   return `IP ${ip.metadata.name} (${ip.spec?.v4IpAddress})${f}${t}`;
 }
 
-/** Scenario A: no IP CR outlives both its pod and its subnet. */
+/**
+ * What keeps an IP CR by design: its pod, or for a KubeVirt VM pod with keep-vm-ip the VM
+ * (the IP CR is named after the VM and outlives the launcher pod while the VM exists).
+ */
+export function ownerOf(ip: IP): { readonly kind: 'Pod' | 'VirtualMachine'; readonly namespace: string; readonly name: string } {
+  const kind = ip.spec?.podType === VM_POD_TYPE ? 'VirtualMachine' : 'Pod';
+  return { kind, namespace: ip.spec!.namespace, name: ip.spec!.podName };
+}
+
+function ownerText(ip: IP): string {
+  const o = ownerOf(ip);
+  return `${o.kind === 'Pod' ? 'pod' : 'VM'} ${o.namespace}/${o.name}`;
+}
+
+/** The IP CR's owner (pod, or VM) still exists. */
+export function ownerExists(v: WorldView, ip: IP): boolean {
+  const o = ownerOf(ip);
+  return v.get(o.kind, o.namespace, o.name) !== undefined;
+}
+
+/** IP CRs in a subnet: by spec.subnet or as an attachment subnet (terminating ones too). */
+function ipsIn(v: WorldView, subnet: string): IP[] {
+  return v.list<IP>('IP').filter((ip) => ip.spec?.subnet === subnet || (ip.spec?.attachSubnets ?? []).includes(subnet));
+}
+
+/**
+ * The IP CRs a terminating subnet waits for by design: those whose pod (or VM) still exists.
+ * Kube-OVN keeps a subnet until its IPs are released; while their owners live that is waiting,
+ * not being stuck (the documented practice is to delete pods first).
+ */
+export function designedWaitOf(v: WorldView, subnet: Subnet): IP[] {
+  return ipsIn(v, subnet.metadata.name).filter((ip) => ownerExists(v, ip));
+}
+
+/** A terminating object at a stable state that nothing it is designed to wait for can release. */
+function stuckObjects(v: WorldView): StoredObject[] {
+  return Object.values(v.world.api.objects).filter((o) => {
+    if (!o.metadata.deletionTimestamp) return false;
+    // A subnet holding IPs of live pods (or VMs) waits for them.
+    if (o.kind === 'Subnet' && designedWaitOf(v, o as Subnet).length > 0) return false;
+    // A pod within its grace period with no finalizer waits for the kubelet (D9).
+    if (o.kind === 'Pod' && !o.metadata.finalizers?.length && (o.metadata.deletionGracePeriodSeconds ?? 0) > 0) return false;
+    return true;
+  });
+}
+
+function describeStuck(v: WorldView, o: StoredObject): string {
+  const status = o.kind === 'Subnet' ? ` V4USED=${(o as Subnet).status?.v4usingIPs ?? 0}` : '';
+  return `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} finalizers=[${(o.metadata.finalizers ?? []).join(',')}]${status}`;
+}
+
+/** Scenario A: no IP CR outlives both its owner (pod, or VM with keep-vm-ip) and its subnet. */
 export const ipOutlivesPodAndSubnet = atStable(
   'ip-outlives-pod-and-subnet',
   (v: WorldView) => {
-    const leaked = v
-      .list<IP>('IP')
-      .filter((ip) => !v.get('Pod', ip.spec!.namespace, ip.spec!.podName) && !v.get('Subnet', undefined, ip.spec!.subnet));
+    const leaked = v.list<IP>('IP').filter((ip) => !ownerExists(v, ip) && !v.get('Subnet', undefined, ip.spec!.subnet));
     if (!leaked.length) return true;
-    return `${leaked.map(describeIP).join('; ')} outlive(s) pod ${leaked[0].spec!.namespace}/${leaked[0].spec!.podName} and subnet ${leaked[0].spec!.subnet}`;
+    return `${leaked.map(describeIP).join('; ')} outlive(s) ${ownerText(leaked[0])} and subnet ${leaked[0].spec!.subnet}`;
   },
-  'at stable states no IP custom resource whose pod and subnet are both gone (scenario A)',
+  'at stable states no IP custom resource whose owner (pod, or VM with keep-vm-ip) and subnet are both gone (scenario A)',
 );
 
-/** Scenarios A and B: nothing stays terminating once the controllers have nothing left to do. */
+/**
+ * Scenarios A and B: nothing stays terminating once nothing it is designed to wait for remains.
+ * A subnet whose IP CRs belong to live pods (or VMs) is waiting for them, not stuck.
+ */
 export const noStuckTerminating = atStable(
   'no-stuck-terminating',
   (v: WorldView) => {
-    const stuck = Object.values(v.world.api.objects).filter((o) => o.metadata.deletionTimestamp);
+    const stuck = stuckObjects(v);
     if (!stuck.length) return true;
-    return `stuck terminating: ${stuck
-      .map((o) => {
-        const status = o.kind === 'Subnet' ? ` V4USED=${(o as Subnet).status?.v4usingIPs ?? 0}` : '';
-        return `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} finalizers=[${(o.metadata.finalizers ?? []).join(',')}]${status}`;
-      })
-      .join('; ')}`;
+    return `stuck terminating: ${stuck.map((o) => describeStuck(v, o)).join('; ')}`;
   },
-  'at stable states no object keeps a deletionTimestamp (scenario B, and `kubectl delete ip` hanging in A)',
+  'at stable states no object stays terminating once nothing it waits for by design remains (a subnet holding IPs of live pods waits; scenario B, and `kubectl delete ip` hanging in A)',
 );
 
 /** Scenario B exactly as reported: a terminating subnet that shows V4USED=0 yet never goes away. */
 export const noStuckSubnetShowingZero = atStable(
   'no-stuck-subnet-showing-zero',
   (v: WorldView) => {
-    const stuck = v.list<Subnet>('Subnet').filter((s) => s.metadata.deletionTimestamp && (s.status?.v4usingIPs ?? 0) === 0);
+    const stuck = v
+      .list<Subnet>('Subnet')
+      .filter((s) => s.metadata.deletionTimestamp && (s.status?.v4usingIPs ?? 0) === 0 && designedWaitOf(v, s).length === 0);
     if (!stuck.length) return true;
     const ips = v.list<IP>('IP').map((ip) => ip.metadata.name);
     return `subnet ${stuck.map((s) => `${s.metadata.name} finalizers=[${(s.metadata.finalizers ?? []).join(',')}]`).join(', ')} is terminating with V4USED=0${ips.length ? ` while IP CRs remain: ${ips.join(', ')}` : ''}`;
   },
-  'at stable states no terminating subnet shows V4USED=0 (scenario B as reported upstream)',
+  'at stable states no terminating subnet that waits for no live pod shows V4USED=0 (scenario B as reported upstream)',
 );
 
 export const subnetStatusAccurate = atStable(
@@ -139,3 +190,47 @@ export const kubeOvnProperties: readonly Property[] = [
   subnetGoneWithIPs,
   ipTerminating,
 ];
+
+/**
+ * The class of a Kube-OVN violation, from the final state: scenario A (an IP CR whose owner and
+ * subnet are gone), scenario B as reported (a terminating subnet at V4USED=0 that waits for no live
+ * pod), stale status (a terminating subnet showing V4USED>0 with no IP CR left in it), an IP CR stuck
+ * terminating; otherwise what the property saw (IPAM out of sync, a duplicate address, a wrong
+ * subnet count) or other. The evidence lists the objects that decide it.
+ */
+export function classifyKubeOvn(v: WorldView, violation: { readonly property: string; readonly message: string }): Classification {
+  const leaked = v.list<IP>('IP').filter((ip) => !ownerExists(v, ip) && !v.get('Subnet', undefined, ip.spec!.subnet));
+  if (leaked.length) {
+    return {
+      label: 'scenario A',
+      evidence: leaked.map((ip) => `${describeIP(ip)}: ${ownerText(ip)} gone, subnet ${ip.spec!.subnet} gone`),
+    };
+  }
+  const stuckSubnets = v.list<Subnet>('Subnet').filter((s) => s.metadata.deletionTimestamp && designedWaitOf(v, s).length === 0);
+  const subnetFacts = (s: Subnet) => {
+    const ips = ipsIn(v, s.metadata.name);
+    const held = ips.length ? `IP CRs in it: ${ips.map((ip) => `${ip.metadata.name} (${ownerText(ip)} gone)`).join(', ')}` : 'no IP CR in it';
+    return `Subnet ${s.metadata.name} terminating, finalizers=[${(s.metadata.finalizers ?? []).join(',')}], V4USED=${s.status?.v4usingIPs ?? 0}; ${held}`;
+  };
+  const zero = stuckSubnets.filter((s) => (s.status?.v4usingIPs ?? 0) === 0);
+  if (zero.length) return { label: 'scenario B (V4USED=0)', evidence: zero.map(subnetFacts) };
+  const stale = stuckSubnets.filter((s) => (s.status?.v4usingIPs ?? 0) > 0 && ipsIn(v, s.metadata.name).length === 0);
+  if (stale.length) {
+    return { label: `stale status (V4USED=${stale[0].status?.v4usingIPs}, no IP CR)`, evidence: stale.map(subnetFacts) };
+  }
+  const stuckIPs = v.list<IP>('IP').filter((ip) => ip.metadata.deletionTimestamp);
+  if (stuckIPs.length) {
+    return {
+      label: 'IP CR stuck terminating',
+      evidence: stuckIPs.map((ip) => `${describeIP(ip)}: ${ownerText(ip)} ${ownerExists(v, ip) ? 'exists' : 'gone'}, subnet ${ip.spec!.subnet} ${v.get('Subnet', undefined, ip.spec!.subnet) ? 'exists' : 'gone'}`),
+    };
+  }
+  if (stuckSubnets.length) return { label: 'subnet held by orphaned IP CRs', evidence: stuckSubnets.map(subnetFacts) };
+  // Not a stuck object: name what the property saw.
+  const named: Record<string, string> = {
+    'ipam-matches-ip-crs': 'IPAM out of sync with IP CRs',
+    'no-duplicate-address': 'duplicate address',
+    'subnet-status-accurate': 'wrong subnet count',
+  };
+  return { label: named[violation.property] ?? 'other', evidence: violation.message.split('; ') };
+}

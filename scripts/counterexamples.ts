@@ -23,6 +23,7 @@ interface Wanted {
 const wanted: readonly Wanted[] = [
   { file: 'a-v1.12.28-single-network', variant: 'v1.12.28', scenario: 'single-network', property: 'ip-outlives-pod-and-subnet' },
   { file: 'a-v1.12.28-issue-4898', variant: 'v1.12.28', scenario: 'issue-4898', property: 'ip-outlives-pod-and-subnet' },
+  { file: 'a-v1.12.28-issue-4898-vm', variant: 'v1.12.28', scenario: 'issue-4898-vm', property: 'ip-outlives-pod-and-subnet' },
   { file: 'a-kubectl-delete-ip-hangs-v1.12.28', variant: 'v1.12.28', scenario: 'kubectl-delete-ip', property: 'no-stuck-terminating' },
   { file: 'a-serialized-pod-gone-v1.12.28', variant: 'v1.12.28', scenario: 'serialized', property: 'ip-outlives-pod-and-subnet', exhaustive: true },
   { file: 'stale-status-serialized-v1.12.28', variant: 'v1.12.28', scenario: 'serialized', property: 'no-stuck-terminating', exhaustive: true },

@@ -49,7 +49,23 @@ export interface KubeOvnConfig {
    * count stays on the server (and a terminating subnet never re-enters the finalizer check).
    */
   readonly statusWriteEvenIfCachedEqual: boolean;
-  /** Optional SubnetDeleteHook webhook: deny subnet deletion while stored usingIPs != 0. */
+  /**
+   * master handleSubnetFinalizer: the finalizer is added/removed by a JSON merge patch of
+   * metadata.finalizers computed from the copy in hand (no resourceVersion: never a Conflict, the
+   * list is replaced); v1.12.28 uses a full Update with the cached resourceVersion.
+   */
+  readonly subnetFinalizerByPatch: boolean;
+  /** v1.12.28 handleSubnetFinalizer sleeps 1 s after adding the finalizer ("wait local cache ready"). */
+  readonly sleepAfterSubnetFinalizerAdd: boolean;
+  /** master patchSubnetStatus returns its error and the handler aborts (v1.12.28 only logs it). */
+  readonly subnetStatusPatchErrorAborts: boolean;
+  /** master calcSubnetStatusIP patches only the IP count/range fields (v1.12.28: the whole status of the copy). */
+  readonly calcPatchesOnlyIPFields: boolean;
+  /** deletingPodObjMap entry dropped after a successful handleDeletePod: 5 min later (v1.12.28) or at once (master). */
+  readonly deletingPodDrop: 'after5min' | 'onSuccess';
+  /** --keep-vm-ip (default true in v1.12.28 and master): a VM pod's IPs are named after the VM and kept while it exists. */
+  readonly keepVMIP: boolean;
+  /** Optional webhook (pkg/webhook/subnet.go): SubnetUpdateHook on main-resource writes, SubnetDeleteHook denying a delete while stored usingIPs != 0. */
   readonly subnetDeleteWebhook: boolean;
   /** markAndCleanLSP period in ms (360 s default; 0 disables the periodic GC). */
   readonly gcIntervalMs: number;
@@ -76,6 +92,12 @@ export const v1_12_28: KubeOvnConfig = {
   fix1DeleteIPsFromAnnotations: false,
   fix2SubnetLock: false,
   statusWriteEvenIfCachedEqual: false,
+  subnetFinalizerByPatch: false,
+  sleepAfterSubnetFinalizerAdd: true,
+  subnetStatusPatchErrorAborts: false,
+  calcPatchesOnlyIPFields: false,
+  deletingPodDrop: 'after5min',
+  keepVMIP: true,
   subnetDeleteWebhook: false,
   gcIntervalMs: 360_000,
   workerNum: 3,
@@ -101,6 +123,11 @@ export const master: KubeOvnConfig = {
   deletePodRequeuesOnNetsError: true,
   gcIP: 'owner',
   requeueTerminatingIPsAtStart: true,
+  subnetFinalizerByPatch: true,
+  sleepAfterSubnetFinalizerAdd: false,
+  subnetStatusPatchErrorAborts: true,
+  calcPatchesOnlyIPFields: true,
+  deletingPodDrop: 'onSuccess',
   addSubnetWorkers: 3,
 };
 

@@ -9,7 +9,11 @@ import type { Pod } from './objects.ts';
 /** The controller's in-memory state: lost on restart. */
 export interface KubeOvnMemory {
   readonly ipam: Ipam;
-  /** deletingPodObjMap: the last pod object seen by the delete paths. Entries are kept (Go drops them 5 min later). */
+  /**
+   * deletingPodObjMap: the last pod object seen by the delete paths. A successful handleDeletePod
+   * drops its entry 5 min later (v1.12.28, a goroutine; here the deletingPodObjMapDrop queue) or at
+   * once (master).
+   */
   readonly deletingPods: Readonly<Record<string, Pod>>;
   /** delIPQueue holds IP objects in Go; the model queues the name and keeps the subnets here. */
   readonly deletedIPs: Readonly<Record<string, { readonly subnet: string; readonly attachSubnets: readonly string[] }>>;
@@ -39,7 +43,17 @@ export const Q = {
   addIP: 'addIPQueue',
   updateIP: 'updateIPQueue',
   delIP: 'delIPQueue',
+  /**
+   * Not a Go queue: v1.12.28 processNextDeletePodWorkItem (pod.go ~439) starts
+   * `go func() { time.Sleep(5 * time.Minute); c.deletingPodObjMap.Delete(key) }()`; a delayed item
+   * of this queue is that goroutine. Q1/Q4 merge two pending drops of one key into the earliest,
+   * where Go would run both (the later one could drop a newer entry too).
+   */
+  deletingPodObjMapDrop: 'deletingPodObjMapDrop',
 } as const;
+
+/** The 5 minutes after which v1.12.28 drops a deletingPodObjMap entry. */
+export const DELETING_POD_DROP_MS = 5 * 60_000;
 
 export const POD_KEY_MUTEX = 'podKeyMutex';
 export const SUBNET_KEY_MUTEX = 'subnetKeyMutex';

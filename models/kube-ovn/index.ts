@@ -3,7 +3,7 @@
  * with the proposed fixes of kubeovn/kube-ovn#4898 as variants.
  */
 import { defineModel } from '../../src/check/model.ts';
-import { kubeOvnProperties } from '../../properties/kube-ovn.ts';
+import { classifyKubeOvn, kubeOvnProperties } from '../../properties/kube-ovn.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { variants } from './config.ts';
 import { kubeOvnSystem } from './controller.ts';
@@ -17,6 +17,7 @@ export const kubeOvnModel = defineModel<KubeOvnConfig>({
   properties: kubeOvnProperties,
   scenarios,
   scenarioArbitrary: () => scenarioArbitrary(),
+  classify: classifyKubeOvn,
 });
 
 export { variants, scenarios };

@@ -7,13 +7,15 @@ import { type Ctx, Q, errorMessage, isPodAlive, listerGet } from './context.ts';
 import { addOrUpdateSubnet, getStaticAddress, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB, type LogicalSwitchPort } from './ovn.ts';
-import { type IP, type Pod, type Subnet, annotation, podKey, portName } from './objects.ts';
+import { DEFAULT_PROVIDER, type IP, NETWORKS_ANNOTATION, type Pod, type Subnet, VM_POD_TYPE, annotation, attachmentProvider, podKey, portName } from './objects.ts';
+import { nameByPod, podTypeOf } from './vm.ts';
 import { createOrUpdateIPCR } from './pod.ts';
 
 /**
  * mirrors pkg/controller/init.go InitIPAM (v1.12.28 ~296; master ~389): IPAM is rebuilt from
  * subnets and from alive pods' allocated annotations (re-registering each address and
- * re-creating/updating its IP CR). An IP CR whose pod is gone is not re-registered.
+ * re-creating/updating its IP CR); before them, the IP CRs of VM pods are re-registered whether or
+ * not their VM still exists. A plain pod's IP CR whose pod is gone is not re-registered.
  * With #5193 (master) terminating IPs are re-queued for handleUpdateIP first.
  */
 export function initIPAM(cfg: KubeOvnConfig) {
@@ -25,6 +27,18 @@ export function initIPAM(cfg: KubeOvnConfig) {
     if (cfg.requeueTerminatingIPsAtStart) {
       for (const ip of yield* ctx.lister<IP>('IP').list()) if (ip.metadata.deletionTimestamp) yield* ctx.enqueue(Q.updateIP, ip.metadata.name);
     }
+    // init.go ~337: IP CRs of StatefulSet and VM pods pin their addresses under `ns/<podName>`,
+    // whether or not their owner still exists (terminating ones too).
+    for (const ip of yield* ctx.lister<IP>('IP').list()) {
+      if (ip.spec?.podType !== VM_POD_TYPE) continue;
+      const memory = yield* ctx.memory();
+      const got = getStaticAddress(memory.ipam, podKey(ip.spec.namespace, ip.spec.podName), ip.metadata.name, ip.spec.v4IpAddress, ip.spec.subnet);
+      if (!got.ok) {
+        yield* ctx.log(`InitIPAM: failed to init ip ${ip.spec.v4IpAddress} of ${ip.metadata.name}: ${got.error}`);
+        continue;
+      }
+      yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
+    }
     const now = yield* ctx.now();
     for (const pod of yield* ctx.lister<Pod>('Pod').list()) {
       if (!isPodAlive(pod, now, parseTimestamp)) continue;
@@ -35,7 +49,8 @@ export function initIPAM(cfg: KubeOvnConfig) {
         yield* ctx.log(`InitIPAM: failed to get nets of pod ${pod.metadata.namespace}/${pod.metadata.name}: ${errorMessage(e)}`);
         continue;
       }
-      const [ns, name] = [pod.metadata.namespace!, pod.metadata.name];
+      const ns = pod.metadata.namespace!;
+      const name = nameByPod(cfg, pod);
       for (const net of nets) {
         const ip = pod.metadata.annotations?.[annotation(net.provider, 'ip_address')];
         if (pod.metadata.annotations?.[annotation(net.provider, 'allocated')] !== 'true' || !ip) continue;
@@ -48,7 +63,7 @@ export function initIPAM(cfg: KubeOvnConfig) {
         }
         yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
         const mac = pod.metadata.annotations?.[annotation(net.provider, 'mac_address')] ?? '';
-        yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: net.subnet.metadata.name, ip, mac, nodeName: pod.spec?.nodeName ?? '' });
+        yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: net.subnet.metadata.name, ip, mac, nodeName: pod.spec?.nodeName ?? '', podType: podTypeOf(pod) });
       }
     }
   };
@@ -59,13 +74,15 @@ export function initIPAM(cfg: KubeOvnConfig) {
  * are marked; marked in the previous round -> LSP deleted, the same-named IP CR deleted (API GET
  * then DELETE) and the owner's address released. IP CRs whose LSP is already gone are never seen.
  */
-function* markAndCleanLSP(ctx: Ctx): Generator<Effect, void, unknown> {
+function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
   const now = yield* ctx.now();
   const keep = new Set<string>();
   for (const pod of yield* ctx.lister<Pod>('Pod').list()) {
     if (!isPodAlive(pod, now, parseTimestamp)) continue;
-    for (const provider of allocatedProviders(pod)) keep.add(portName(pod.metadata.name, pod.metadata.namespace!, provider));
+    for (const provider of allocatedProviders(pod)) keep.add(portName(nameByPod(cfg, pod), pod.metadata.namespace!, provider));
   }
+  // getVMLsps (gc.go ~825): the ports of every existing VM (live LIST), terminating ones too.
+  if (cfg.keepVMIP) for (const port of yield* vmPorts(ctx)) keep.add(port);
   const ports = yield* ctx.external<Array<{ name: string } & LogicalSwitchPort>>(OVN_NB, 'listPorts');
   const memory = yield* ctx.memory();
   const noPod = ports.filter((p) => !keep.has(p.name));
@@ -100,7 +117,17 @@ function* gcIP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
   const memory = yield* ctx.memory();
   for (const ip of yield* ctx.lister<IP>('IP').list()) {
     let ownerGone = !(ip.spec!.subnet in memory.ipam);
-    if (!ownerGone && cfg.gcIP === 'owner') ownerGone = !(yield* listerGet<Pod>(ctx, 'Pod', ip.spec!.namespace, ip.spec!.podName));
+    if (!ownerGone && cfg.gcIP === 'owner') {
+      // checkIPOwnerExists (master gc.go ~312): a VM's IP by a live GET of the VM, else the pod lister.
+      if (ip.spec!.podType === VM_POD_TYPE) {
+        try {
+          yield* ctx.client.get('VirtualMachine', ip.spec!.namespace, ip.spec!.podName);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          ownerGone = true;
+        }
+      } else ownerGone = !(yield* listerGet<Pod>(ctx, 'Pod', ip.spec!.namespace, ip.spec!.podName));
+    }
     if (!ownerGone) continue;
     try {
       yield* ctx.client.delete('IP', undefined, ip.metadata.name);
@@ -108,6 +135,21 @@ function* gcIP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
       yield* ctx.log(`gcIP: failed to delete ip ${ip.metadata.name}: ${errorMessage(e)}`);
     }
   }
+}
+
+/** getVMLsps (gc.go ~825): `<vm>.<ns>` and one port per attachment of the VM template's networks annotation. */
+function* vmPorts(ctx: Ctx): Generator<Effect, string[], unknown> {
+  const out: string[] = [];
+  for (const vm of yield* ctx.client.list('VirtualMachine')) {
+    const ns = vm.metadata.namespace!;
+    out.push(portName(vm.metadata.name, ns, DEFAULT_PROVIDER));
+    const annotations = (vm.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations ?? {};
+    for (const entry of (annotations[NETWORKS_ANNOTATION] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+      const [nadNs, nad] = entry.includes('/') ? entry.split('/') : [ns, entry];
+      out.push(portName(vm.metadata.name, ns, attachmentProvider(nad, nadNs)));
+    }
+  }
+  return out;
 }
 
 /**
@@ -119,9 +161,9 @@ export function gcTask(cfg: KubeOvnConfig) {
     const memory = yield* ctx.memory();
     if (!memory.startupGcDone) {
       if (cfg.gcIP !== 'none') yield* gcIP(ctx, cfg);
-      yield* markAndCleanLSP(ctx);
+      yield* markAndCleanLSP(ctx, cfg);
     }
-    yield* markAndCleanLSP(ctx);
+    yield* markAndCleanLSP(ctx, cfg);
     if (!memory.startupGcDone) yield* ctx.updateMemory((m) => ({ ...m, startupGcDone: true }));
   };
 }

@@ -20,7 +20,15 @@ export interface SubnetStatus {
   readonly v4usingIPs?: number;
   readonly v4availableIPs?: number;
   readonly v4usingIPRange?: string;
-  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+  readonly conditions?: readonly SubnetCondition[];
+}
+
+/** pkg/apis/kubeovn/v1 SubnetCondition without its two times (see setCondition in subnet.ts). */
+export interface SubnetCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
 }
 
 export type Subnet = StoredObject<SubnetSpec, SubnetStatus>;
@@ -49,6 +57,8 @@ export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const SUBNET_LABEL = 'ovn.kubernetes.io/subnet';
 export const NODE_LABEL = 'ovn.kubernetes.io/node-name';
 export const DEFAULT_PROVIDER = 'ovn';
+/** IP spec.podType of a KubeVirt VM's IP CR (util.VM in pkg/util/const.go). */
+export const VM_POD_TYPE = 'VirtualMachine';
 
 /** ovs.PodNameToPortName: `pod.ns` for the default provider, `pod.ns.provider` otherwise. Also the IP CR name. */
 export function portName(pod: string, namespace: string, provider: string): string {
@@ -119,4 +129,58 @@ export function pod(name: string, ns: string, subnetName: string, attachments: r
 export function macFor(ip: string): string {
   const hex = ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'));
   return `00:00:${hex.join(':')}`;
+}
+
+// --- KubeVirt (the issue's pods are virt-launcher pods of VMs) ----------------------------------
+
+export const VirtualMachineKind = defineKind({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', namespaced: true, statusSubresource: true });
+export const VirtualMachineInstanceKind = defineKind({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', namespaced: true, statusSubresource: true });
+
+/** util.VMInstance: the owner kind that makes a pod a VM pod (isVMPod, pod.go ~1819). */
+export const VM_INSTANCE_KIND = 'VirtualMachineInstance';
+
+/** Network annotations of a pod (or a VM's pod template): default subnet and attachments. */
+function networkAnnotations(ns: string, subnetName: string, attachments: readonly { nad: string; subnet: string }[]): Record<string, string> {
+  const annotations: Record<string, string> = { [LOGICAL_SWITCH_ANNOTATION]: subnetName };
+  if (attachments.length) {
+    annotations[NETWORKS_ANNOTATION] = attachments.map((a) => `${ns}/${a.nad}`).join(', ');
+    for (const a of attachments) annotations[annotation(attachmentProvider(a.nad, ns), 'logical_switch')] = a.subnet;
+  }
+  return annotations;
+}
+
+/** A VirtualMachine whose pod template asks for the given networks (getVMLsps reads them, gc.go ~825). */
+export function virtualMachine(name: string, ns: string, subnetName: string, attachments: readonly { nad: string; subnet: string }[] = []): KubeObject {
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: ns },
+    spec: { running: true, template: { metadata: { annotations: networkAnnotations(ns, subnetName, attachments) } } },
+  };
+}
+
+/**
+ * The VM's VirtualMachineInstance, owned by the VM. Owner uids are placeholders (the API server
+ * requires one but does not check it): kube-ovn reads only an owner's kind and name, and the
+ * Kube-OVN system runs no garbage collector.
+ */
+export function virtualMachineInstance(name: string, ns: string): KubeObject {
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: VM_INSTANCE_KIND,
+    metadata: { name, namespace: ns, ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name, uid: `uid-of-vm-${name}`, controller: true }] },
+    spec: {},
+  };
+}
+
+/** The virt-launcher pod of VM `vm` (owned by its VMI), with the VM's networks. */
+export function vmLauncherPod(vm: string, ns: string, subnetName: string, attachments: readonly { nad: string; subnet: string }[] = []): KubeObject {
+  const p = pod(`virt-launcher-${vm}`, ns, subnetName, attachments);
+  return {
+    ...p,
+    metadata: {
+      ...p.metadata,
+      ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: VM_INSTANCE_KIND, name: vm, uid: `uid-of-vmi-${vm}`, controller: true, blockOwnerDeletion: true }],
+    },
+  };
 }

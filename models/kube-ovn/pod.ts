@@ -6,10 +6,12 @@ import type { KubeObject } from '../../src/api/types.ts';
 import { type Effect, ReconcileError, reconcileContext } from '../../src/engine/effects.ts';
 import type { EventHandlers, HandlerContext } from '../../src/engine/system.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { withoutKey } from '../../src/engine/records.ts';
 import { getRandomAddress, releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB } from './ovn.ts';
+import { appendCheckPodToDel, isVMToDel, nameByPod, podTypeOf, vmOfPod } from './vm.ts';
 import { IPKind, type IP, NODE_LABEL, type Pod, SUBNET_LABEL, type Subnet, annotation, macFor, podKey, portName, splitKey } from './objects.ts';
 
 const rc = reconcileContext as Ctx;
@@ -31,6 +33,9 @@ export function podHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
       const key = keyOfPod(pod);
       const now = ctx.run(rc.now());
       if (!isPodAlive(pod, now, parseTimestamp)) {
+        // A VM pod with keep-vm-ip is cleaned only when its VM is being deleted.
+        const vm = vmOfPod(pod);
+        if (vm && cfg.keepVMIP && !ctx.run(isVMToDel(rc, pod, vm))) return;
         storeDeleting(ctx, key, pod);
         ctx.enqueue(Q.deletePod, key);
         return;
@@ -50,16 +55,26 @@ export function podHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
         ctx.log(`enqueueUpdatePod ${key}: failed to get pod nets: ${errorMessage(e)}`);
         return;
       }
+      const vm = vmOfPod(pod);
       const phase = pod.status?.phase;
-      if (phase === 'Succeeded' || phase === 'Failed') {
+      if ((phase === 'Succeeded' || phase === 'Failed') && !vm) {
         storeDeleting(ctx, key, pod);
         ctx.enqueue(Q.deletePod, key);
         return;
       }
-      if (pod.metadata.deletionTimestamp) {
-        const now = ctx.run(rc.now());
-        const grace = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
-        const delay = (parseTimestamp(pod.metadata.deletionTimestamp) ?? now) + grace - now;
+      // terminationGracePeriodSeconds nil -> delay 0 (pod.go ~307); else until deletionTimestamp + grace
+      // (or the grace itself for a pod not being deleted).
+      const now = ctx.run(rc.now());
+      const tgps = pod.spec?.terminationGracePeriodSeconds;
+      const dt = pod.metadata.deletionTimestamp;
+      const delay = tgps === undefined ? 0 : dt ? (parseTimestamp(dt) ?? now) + tgps * 1000 - now : tgps * 1000;
+      if (dt && !vm) {
+        storeDeleting(ctx, key, pod);
+        ctx.enqueueAfter(Q.deletePod, key, delay);
+        return;
+      }
+      // A VM pod goes to the delete queue only when its VM is being deleted (live GETs, ~1838).
+      if (vm && ctx.run(isVMToDel(rc, pod, vm))) {
         storeDeleting(ctx, key, pod);
         ctx.enqueueAfter(Q.deletePod, key, delay);
         return;
@@ -83,7 +98,7 @@ export function podHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
 export function* createOrUpdateIPCR(
   ctx: Ctx,
   cfg: KubeOvnConfig,
-  a: { name: string; pod: string; namespace: string; subnet: string; ip: string; mac: string; nodeName: string },
+  a: { name: string; pod: string; namespace: string; subnet: string; ip: string; mac: string; nodeName: string; podType?: string },
 ): Generator<Effect, void, unknown> {
   const spec = {
     podName: a.pod,
@@ -94,7 +109,7 @@ export function* createOrUpdateIPCR(
     ipAddress: a.ip,
     v4IpAddress: a.ip,
     macAddress: a.mac,
-    podType: '',
+    podType: a.podType ?? '',
   };
   const existing = yield* listerGet<IP>(ctx, 'IP', undefined, a.name);
   if (!existing) {
@@ -138,7 +153,9 @@ export function* createOrUpdateIPCR(
 
 /** One network's allocation: IPAM -> validate -> LSP -> IP CR (reconcileAllocateSubnets loop body). */
 function* allocateNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, net: PodNet, annotations: Record<string, string>): Generator<Effect, void, unknown> {
-  const [ns, name] = [pod.metadata.namespace!, pod.metadata.name];
+  const ns = pod.metadata.namespace!;
+  // getNameByPod: a VM pod's IPAM owner, port and IP CR are named after the VM (keep-vm-ip).
+  const name = nameByPod(cfg, pod);
   const key = podKey(ns, name);
   const subnetName = net.subnet.metadata.name;
   if (cfg.fix2SubnetLock) {
@@ -168,8 +185,9 @@ function* allocateNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, net: PodNet, annot
   annotations[annotation(p, 'gateway')] = subnet.spec!.gateway;
   annotations[annotation(p, 'logical_switch')] = subnetName;
   annotations[annotation(p, 'allocated')] = 'true';
+  if (cfg.keepVMIP && vmOfPod(pod)) annotations[annotation(p, 'virtualmachine')] = name;
   yield* ctx.external(OVN_NB, 'createLogicalSwitchPort', { name: port, switch: subnetName, pod: key, ip: got.ip, mac });
-  yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: subnetName, ip: got.ip, mac, nodeName: pod.spec?.nodeName ?? '' });
+  yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: subnetName, ip: got.ip, mac, nodeName: pod.spec?.nodeName ?? '', podType: podTypeOf(pod) });
 }
 
 /**
@@ -221,11 +239,36 @@ export function handleDeletePod(cfg: KubeOvnConfig) {
   return function* handleDeletePod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
     const memory = yield* ctx.memory();
     const pod = memory.deletingPods[key];
+    // processNextDeletePodWorkItem (v1.12.28 ~429) / handleDeletePod (master ~1160): no entry, nothing to do.
     if (!pod) return;
-    yield* ctx.withLock(POD_KEY_MUTEX, key, function* () {
-      const [ns, name] = splitKey(key);
-      const current = yield* listerGet<Pod>(ctx, 'Pod', ns, name);
+    yield* deletePodLocked(ctx, cfg, key, pod);
+    // Success: master deletes the entry in the handler's defer (~1192); v1.12.28 ~441 drops it 5 minutes later.
+    if (cfg.deletingPodDrop === 'onSuccess') yield* ctx.updateMemory((m) => ({ ...m, deletingPods: withoutKey(m.deletingPods, key) }));
+    else yield* ctx.enqueueAfter(Q.deletingPodObjMapDrop, key, DELETING_POD_DROP_MS);
+  };
+}
+
+/** The goroutine v1.12.28 starts after a successful handleDeletePod: delete the entry by key, whatever it holds now. */
+export function* dropDeletingPod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
+  yield* ctx.updateMemory((m) => (key in m.deletingPods ? { ...m, deletingPods: withoutKey(m.deletingPods, key) } : m));
+}
+
+function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod: Pod): Generator<Effect, void, unknown> {
+  {
+    yield* ctx.withLock(POD_KEY_MUTEX, podLockKey, function* () {
+      const [ns, podName] = splitKey(podLockKey);
+      const current = yield* listerGet<Pod>(ctx, 'Pod', ns, podName);
       if (current && current.metadata.uid !== pod.metadata.uid) return;
+      // getNameByPod: a VM pod's addresses, ports and IP CRs carry the VM's name (~919, ~930).
+      const name = nameByPod(cfg, pod);
+      const key = podKey(ns, name);
+      const vm = vmOfPod(pod);
+      if (cfg.keepVMIP && vm) {
+        // ~944: a VM that is kept (stopped, restarted, migrated) keeps its IPs, ports and IPAM.
+        const vmToBeDel = yield* isVMToDel(ctx, pod, vm);
+        const check = yield* appendCheckPodToDel(ctx, pod, vm);
+        if (pod.metadata.deletionTimestamp && !(vmToBeDel || (check.toDel && !check.error))) return;
+      }
       let nets: PodNet[] = [];
       try {
         nets = yield* getPodKubeovnNets(ctx, cfg, pod);
@@ -258,7 +301,7 @@ export function handleDeletePod(cfg: KubeOvnConfig) {
       }
       if (!cfg.deletePodUsesIPLister) yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, key, '') }));
     });
-  };
+  }
 }
 
 /** deleteCrdIPs: API delete by name; NotFound ignored, other errors only logged (v1.12). */

@@ -1,7 +1,7 @@
 /** Scenarios: the shapes from kubeovn/kube-ovn#4898 and a generator of small clusters. */
 import * as fc from 'fast-check';
 import type { Scenario, UserOp } from '../../src/engine/system.ts';
-import { nad, namespace, pod, subnet } from './objects.ts';
+import { nad, namespace, pod, subnet, virtualMachine, virtualMachineInstance, vmLauncherPod } from './objects.ts';
 
 const NS = 'vm';
 
@@ -95,8 +95,53 @@ export const twoPods: Scenario = {
   ],
 };
 
+const twoAttachments = [{ nad: 'attach1', subnet: 's1' }, { nad: 'attach2', subnet: 's1' }];
+
+/**
+ * The issue as reported: a KubeVirt VM `vm1` (keep-vm-ip on, the default) whose virt-launcher pod has
+ * the default network and two attachments in s1; the VM and the subnet are deleted while the pod's IPs
+ * are being allocated. KubeVirt is reduced to its cascade, as ops of `virt-controller`: it creates the
+ * launcher pod, deletes the VMI once the VM is gone, then the pod once the VMI is gone (VM and VMI
+ * carry no finalizers here).
+ */
+export const issue4898VM: Scenario = {
+  setup: [...base(['s1'], ['attach1', 'attach2']), { verb: 'create', object: virtualMachine('vm1', NS, 's1', twoAttachments) }, { verb: 'create', object: virtualMachineInstance('vm1', NS) }],
+  ops: [
+    { verb: 'create', object: vmLauncherPod('vm1', NS, 's1', twoAttachments), actor: 'virt-controller' },
+    { verb: 'delete', kind: 'VirtualMachineInstance', namespace: NS, name: 'vm1', actor: 'virt-controller', afterGone: ['VirtualMachine/vm/vm1'] },
+    { verb: 'delete', kind: 'Pod', namespace: NS, name: 'virt-launcher-vm1', actor: 'virt-controller', afterGone: ['VirtualMachineInstance/vm/vm1'] },
+    { verb: 'delete', kind: 'VirtualMachine', namespace: NS, name: 'vm1', actor: 'user' },
+    deleteSubnet('s1'),
+  ],
+};
+
+/**
+ * Designed behaviour: the VM is stopped (its VMI and launcher pod go, the VM stays) and then its
+ * subnet is deleted. keep-vm-ip keeps the VM's IP CRs, so the subnet waits for them.
+ */
+export const vmStoppedSubnetDeleted: Scenario = {
+  setup: [...base(['s1'], []), { verb: 'create', object: virtualMachine('vm1', NS, 's1') }, { verb: 'create', object: virtualMachineInstance('vm1', NS) }],
+  ops: [
+    { verb: 'create', object: vmLauncherPod('vm1', NS, 's1'), actor: 'virt-controller' },
+    { verb: 'delete', kind: 'VirtualMachineInstance', namespace: NS, name: 'vm1', actor: 'virt-controller', whenIdle: true },
+    { verb: 'delete', kind: 'Pod', namespace: NS, name: 'virt-launcher-vm1', actor: 'virt-controller', afterGone: ['VirtualMachineInstance/vm/vm1'] },
+    { ...deleteSubnet('s1', 'admin', ['Pod/vm/virt-launcher-vm1']), whenIdle: true },
+  ],
+};
+
+/**
+ * Designed behaviour, not a race: the subnet is deleted once the pod's IPs are allocated and the
+ * pod lives on. Kube-OVN keeps the subnet terminating while the pod's IP CR holds it; no property
+ * may call that stuck (the no-false-positive check of the stuck-state properties).
+ */
+export const subnetHeldByLivePod: Scenario = {
+  setup: base(['s1'], []),
+  ops: [{ verb: 'create', object: pod('p1', NS, 's1'), actor: 'user' }, { ...deleteSubnet('s1'), whenIdle: true }],
+};
+
 export const scenarios = {
   'issue-4898': issue4898,
+  'issue-4898-vm': issue4898VM,
   'single-network': singleNetwork,
   'one-attachment': oneAttachment,
   serialized,
@@ -105,6 +150,8 @@ export const scenarios = {
   'kubectl-delete-ip': kubectlDeleteIP,
   'foreign-finalizer': foreignFinalizer,
   'two-pods': twoPods,
+  'subnet-held-by-live-pod': subnetHeldByLivePod,
+  'vm-stopped-subnet-deleted': vmStoppedSubnetDeleted,
 } as const;
 
 /** Random clusters: 1-2 subnets, 1-3 pods with 0-3 attachments each, deletes of pods and subnets at any time. */

@@ -7,7 +7,7 @@ import type { KubeOvnConfig } from './config.ts';
 import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet } from './context.ts';
 import { addOrUpdateSubnet, deleteSubnet, usingRange } from './ipam.ts';
 import { OVN_NB } from './ovn.ts';
-import { FINALIZER_NEW, FINALIZER_V112, type IP, type Subnet, type SubnetStatus } from './objects.ts';
+import { FINALIZER_NEW, FINALIZER_V112, type IP, type Subnet, type SubnetCondition, type SubnetStatus } from './objects.ts';
 
 export function subnetHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
   return {
@@ -44,39 +44,114 @@ function* countedIPs(ctx: Ctx, cfg: KubeOvnConfig, name: string, live: boolean):
 }
 
 /**
- * mirrors pkg/controller/subnet.go calcSubnetStatusIP (v1.12.28 ~2126): usingIPs = IP CRs in
- * the IP cache that the subnet counts (terminating ones too); patched only when different
- * from the CACHED status; then checkSubnetUsingIPs fails when IPs are counted but IPAM holds none.
+ * mirrors pkg/apis/kubeovn/v1/condition.go setConditionValue (v1.12.28 ~22; master subnet.go ~230):
+ * an unchanged (status, reason, message) leaves the condition byte-identical; otherwise status,
+ * reason and message change, with LastUpdateTime (and on a status change LastTransitionTime).
+ * Abstraction: the two times are left out. They change only together with the reason or status,
+ * so they never decide whether a status patch is a real write (M5) and no handler reads them;
+ * keeping them would only make otherwise equal states differ by the clock.
+ */
+export function setCondition(conditions: readonly SubnetCondition[] | undefined, type: string, reason: string): SubnetCondition[] {
+  const list = [...(conditions ?? [])];
+  const i = list.findIndex((c) => c.type === type);
+  if (i < 0) {
+    list.push({ type, status: 'True', reason, message: '' });
+    return list;
+  }
+  const c = list[i];
+  if (c.status === 'True' && c.reason === reason && (c.message ?? '') === '') return list;
+  list[i] = { ...c, status: 'True', reason, message: '' };
+  return list;
+}
+
+/** Reasons for which patchSubnetStatus also sets Ready (pkg/controller/subnet.go ~526, v1.12.28). */
+const READY_REASONS = new Set(['SetPrivateLogicalSwitchSuccess', 'ResetLogicalSwitchAclSuccess', 'ReconcileCentralizedGatewaySuccess', 'SetNonOvnSubnetSuccess']);
+
+/**
+ * mirrors pkg/controller/subnet.go patchSubnetStatus (v1.12.28 ~526; master subnet_status.go ~50):
+ * sets the Validated (and for some reasons Ready) condition on the copy in hand and merge-patches
+ * its WHOLE status to /status without a resourceVersion; the response is discarded, so the handler
+ * goes on with its (possibly stale) copy. v1.12.28 only logs an error; master returns it.
+ */
+function* patchSubnetStatus(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, reason: string): Generator<Effect, Subnet, unknown> {
+  let conditions = setCondition(subnet.status?.conditions, 'Validated', reason);
+  if (READY_REASONS.has(reason)) conditions = setCondition(conditions, 'Ready', reason);
+  const status: SubnetStatus = { ...subnet.status, conditions };
+  const updated = { ...subnet, status } as Subnet;
+  try {
+    yield* ctx.client.patch<Subnet>('Subnet', undefined, subnet.metadata.name, { status }, 'status');
+  } catch (e) {
+    yield* ctx.log(`failed to patch status for subnet ${subnet.metadata.name}: ${(e as Error).message}`);
+    if (cfg.subnetStatusPatchErrorAborts) throw e;
+  }
+  return updated;
+}
+
+/**
+ * mirrors pkg/controller/subnet.go calcSubnetStatusIP (v1.12.28 ~2126; master subnet_status.go ~176):
+ * usingIPs = IP CRs in the IP cache that the subnet counts (terminating ones too), compared with
+ * the copy passed in (for handleUpdateSubnetStatus the CACHED object) and patched only when
+ * different: v1.12.28 patches the whole status of the copy, master only the IP fields. Returns the
+ * copy with the new counts (v1.12.28 mutates subnet.Status in place), or with #3469 / master the
+ * object the patch returned.
  * Simplification: excludeIps inside the CIDR and VIPs/EIPs are not counted.
  */
-function* calcSubnetStatusIP(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Generator<Effect, number, unknown> {
+function* calcSubnetStatusIP(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Generator<Effect, Subnet, unknown> {
   const name = subnet.metadata.name;
   const using = (yield* countedIPs(ctx, cfg, name, false)).length;
   const memory = yield* ctx.memory();
   const pool = memory.ipam[name]?.pool.length ?? 0;
-  const status: SubnetStatus = {
-    ...subnet.status,
-    v4usingIPs: using,
-    v4availableIPs: Math.max(0, pool - using),
-    v4usingIPRange: usingRange(memory.ipam, name),
-  };
+  const ipFields = { v4usingIPs: using, v4availableIPs: Math.max(0, pool - using), v4usingIPRange: usingRange(memory.ipam, name) };
+  const status: SubnetStatus = { ...subnet.status, ...ipFields };
+  const updated = { ...subnet, status } as Subnet;
   if (cfg.statusWriteEvenIfCachedEqual || !jsonEqual(status, subnet.status ?? {})) {
-    yield* ctx.client.patch('Subnet', undefined, name, { status }, 'status');
+    const stored = yield* ctx.client.patch<Subnet>('Subnet', undefined, name, { status: cfg.calcPatchesOnlyIPFields ? ipFields : status }, 'status');
+    // #3469 / master: `subnet, err = c.calcSubnetStatusIP(subnet)` goes on with the server's object.
+    if (cfg.statusBeforeFinalizer) return stored;
   }
-  if (using !== 0 && status.v4usingIPRange === '') {
-    throw new ReconcileError(`number of subnet ${name} usingIPs ${using} but usingIPRange is empty`);
-  }
-  return using;
+  return updated;
 }
 
 /**
- * mirrors pkg/controller/subnet.go handleAddOrUpdateSubnet (v1.12.28 ~704) with
- * handleSubnetFinalizer (~497): under subnetKeyMutex; the finalizer decision uses the CACHED
- * status (v1.12) — with #3469 (statusBeforeFinalizer) a fresh recount, with proposed fix 2 a live
- * LIST; then the whole cached status is written back with the validation condition
- * (patchSubnetStatus), IPAM is updated, status recounted and the logical switch created.
+ * mirrors pkg/controller/subnet.go handleSubnetFinalizer (v1.12.28 ~497; master ~316): add the
+ * finalizer to a live subnet, remove it from a terminating one whose count is 0. v1.12.28: full
+ * Update from the cached copy (its resourceVersion: a Conflict is an error, retried), then a 1 s
+ * sleep after adding; master: a merge patch of metadata.finalizers (no resourceVersion), removing
+ * both finalizer names. Returns true when the finalizer was removed (the handler then returns).
+ */
+function* handleSubnetFinalizer(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, usingIPs: () => Generator<Effect, number, unknown>): Generator<Effect, boolean, unknown> {
+  const finalizers = subnet.metadata.finalizers ?? [];
+  const write = (next: readonly string[]): Generator<Effect, unknown, unknown> =>
+    cfg.subnetFinalizerByPatch
+      ? ctx.client.patch('Subnet', undefined, subnet.metadata.name, { metadata: { finalizers: next.length ? next : null } })
+      : ctx.client.update({ ...subnet, metadata: { ...subnet.metadata, finalizers: [...next] } });
+  if (!subnet.metadata.deletionTimestamp) {
+    if (!finalizers.includes(cfg.finalizer)) {
+      yield* write(cfg.subnetFinalizerByPatch ? [...finalizers.filter((f) => f !== FINALIZER_V112), cfg.finalizer] : [...finalizers, cfg.finalizer]);
+      // "wait local cache ready"
+      if (cfg.sleepAfterSubnetFinalizerAdd) yield* ctx.sleep(1000);
+    }
+    return false;
+  }
+  if ((yield* usingIPs()) !== 0) return false;
+  const ours = cfg.finalizer === FINALIZER_NEW ? [FINALIZER_V112, FINALIZER_NEW] : [cfg.finalizer];
+  yield* write(finalizers.filter((f) => !ours.includes(f)));
+  return true;
+}
+
+/**
+ * mirrors pkg/controller/subnet.go handleAddOrUpdateSubnet (v1.12.28 ~704; master ~532), under
+ * subnetKeyMutex, on one copy of the cached subnet:
+ * - v1.12.28: handleSubnetFinalizer on the CACHED status (a removal returns at once, ~728) ->
+ *   patchSubnetStatus ValidateLogicalSwitchSuccess (~738) -> IPAM -> calcSubnetStatusIP ->
+ *   logical switch -> patchSubnetStatus ResetLogicalSwitchAclSuccess (~877). The two reasons
+ *   alternate, so every full run makes two real status writes, each a MODIFIED event that
+ *   enqueueUpdateSubnet re-checks.
+ * - #3469 / master (statusBeforeFinalizer): validate patch -> IPAM -> recount -> finalizer decision
+ *   on the recounted copy -> logical switch -> ResetLogicalSwitchAclSuccess.
+ * - proposed fix 2: the finalizer decision counts IP CRs with a live LIST.
  * Simplifications: formatSubnet, vpc/vlan/u2o/ACL/DHCP/LB reconciliation are not modelled
- * (scenario subnets are created already formatted).
+ * (scenario subnets are created already formatted, in the default VPC, not private).
  */
 export function handleAddOrUpdateSubnet(cfg: KubeOvnConfig) {
   return function* handleAddOrUpdateSubnet(ctx: Ctx, name: string): Generator<Effect, void, unknown> {
@@ -84,44 +159,31 @@ export function handleAddOrUpdateSubnet(cfg: KubeOvnConfig) {
       let subnet = yield* listerGet<Subnet>(ctx, 'Subnet', undefined, name);
       if (!subnet) return;
       const spec = subnet.spec!;
-      // ValidateSubnet passes for scenario subnets; patchSubnetStatus then writes the WHOLE status of
-      // the copy in hand (a stale cached count overwrites a fresher one on the server).
-      function* patchValidated(current: Subnet): Generator<Effect, Subnet, unknown> {
-        const status: SubnetStatus = { ...current.status, conditions: [{ type: 'Validated', status: 'True', reason: 'ValidateLogicalSwitchSuccess' }] };
-        try {
-          return yield* ctx.client.patch<Subnet>('Subnet', undefined, name, { status }, 'status');
-        } catch (e) {
-          yield* ctx.log(`failed to patch status of subnet ${name}: ${(e as Error).message}`);
-          return current;
-        }
-      }
-      let fresh: number | undefined;
+      const addToIpam = () => ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, name, spec.cidrBlock, spec.excludeIps) }));
+      const liveCount = function* () {
+        return (yield* countedIPs(ctx, cfg, name, true)).length;
+      };
       if (cfg.statusBeforeFinalizer) {
-        // #3469 order: validate, IPAM, recount, then the finalizer decision on the fresh count.
-        subnet = yield* patchValidated(subnet);
-        yield* ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, name, spec.cidrBlock, spec.excludeIps) }));
-        fresh = yield* calcSubnetStatusIP(ctx, cfg, subnet);
-      }
-      // handleSubnetFinalizer
-      const finalizers = subnet.metadata.finalizers ?? [];
-      if (!subnet.metadata.deletionTimestamp) {
-        if (!finalizers.includes(cfg.finalizer)) {
-          subnet = yield* ctx.client.update<Subnet>({ ...subnet, metadata: { ...subnet.metadata, finalizers: [...finalizers, cfg.finalizer] } });
-        }
+        subnet = yield* patchSubnetStatus(ctx, cfg, subnet, 'ValidateLogicalSwitchSuccess');
+        yield* addToIpam();
+        subnet = yield* calcSubnetStatusIP(ctx, cfg, subnet);
+        const counted = subnet;
+        const fromCopy = function* (): Generator<Effect, number, unknown> {
+          return counted.status?.v4usingIPs ?? 0;
+        };
+        if (yield* handleSubnetFinalizer(ctx, cfg, subnet, cfg.fix2SubnetLock ? liveCount : fromCopy)) return;
       } else {
-        const usingIPs = cfg.fix2SubnetLock ? (yield* countedIPs(ctx, cfg, name, true)).length : (fresh ?? subnet.status?.v4usingIPs ?? 0);
-        if (usingIPs === 0) {
-          const ours = cfg.finalizer === FINALIZER_NEW ? [FINALIZER_V112, FINALIZER_NEW] : [cfg.finalizer];
-          yield* ctx.client.update({ ...subnet, metadata: { ...subnet.metadata, finalizers: finalizers.filter((f) => !ours.includes(f)) } });
-          return;
-        }
-      }
-      if (!cfg.statusBeforeFinalizer) {
-        subnet = yield* patchValidated(subnet);
-        yield* ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, name, spec.cidrBlock, spec.excludeIps) }));
-        yield* calcSubnetStatusIP(ctx, cfg, subnet);
+        const cached = subnet;
+        const fromCache = function* (): Generator<Effect, number, unknown> {
+          return cached.status?.v4usingIPs ?? 0;
+        };
+        if (yield* handleSubnetFinalizer(ctx, cfg, subnet, cfg.fix2SubnetLock ? liveCount : fromCache)) return;
+        subnet = yield* patchSubnetStatus(ctx, cfg, subnet, 'ValidateLogicalSwitchSuccess');
+        yield* addToIpam();
+        subnet = yield* calcSubnetStatusIP(ctx, cfg, subnet);
       }
       yield* ctx.external(OVN_NB, 'createLogicalSwitch', { name });
+      yield* patchSubnetStatus(ctx, cfg, subnet, 'ResetLogicalSwitchAclSuccess');
     });
   };
 }
@@ -137,13 +199,18 @@ export function* handleDeleteSubnet(ctx: Ctx, name: string): Generator<Effect, v
   });
 }
 
-/** mirrors pkg/controller/subnet.go handleUpdateSubnetStatus (v1.12.28 ~902). */
+/** mirrors pkg/controller/subnet.go handleUpdateSubnetStatus (v1.12.28 ~902): recount from the cached copy, then checkSubnetUsingIPs. */
 export function handleUpdateSubnetStatus(cfg: KubeOvnConfig) {
   return function* handleUpdateSubnetStatus(ctx: Ctx, name: string): Generator<Effect, void, unknown> {
     yield* ctx.withLock(SUBNET_KEY_MUTEX, name, function* () {
       const subnet = yield* listerGet<Subnet>(ctx, 'Subnet', undefined, name);
       if (!subnet) return;
-      yield* calcSubnetStatusIP(ctx, cfg, subnet);
+      const counted = yield* calcSubnetStatusIP(ctx, cfg, subnet);
+      // checkSubnetUsingIPs (~934): IPs counted while IPAM holds no range is an error (retried).
+      const using = counted.status?.v4usingIPs ?? 0;
+      if (using !== 0 && counted.status?.v4usingIPRange === '') {
+        throw new ReconcileError(`number of subnet ${name} usingIPs ${using} but usingIPRange is empty`);
+      }
     });
   };
 }

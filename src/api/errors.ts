@@ -20,10 +20,25 @@ export interface ApiErrorInit {
 }
 
 /**
- * An error status returned by the simulated API server.
+ * An error status of the simulated API server, with the HTTP code, reason and message text of
+ * the real kube-apiserver. Client calls and lister gets throw it; a handler that lets it escape
+ * has returned an error (the item is requeued with rate limiting).
  *
  * Note: `Error.prototype.name` is reserved by JavaScript (and a subclass cannot make it optional
- * in strict TypeScript), so `name` stays `"ApiError"`; the object's name is in {@link objectName}.
+ * in strict TypeScript), so `name` stays `"ApiError"`; the object's name is in
+ * {@link ApiError.objectName}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   yield* ctx.client.update(obj);
+ * } catch (e) {
+ *   if (e instanceof ApiError && e.code === 409) return { requeue: true };
+ *   throw e;
+ * }
+ * ```
+ *
+ * @category Errors
  */
 export class ApiError extends Error {
   readonly code: number;
@@ -54,12 +69,94 @@ function hasReason(e: unknown, reason: StatusReason): boolean {
   return e instanceof ApiError && e.reason === reason;
 }
 
+/**
+ * Whether `e` is an {@link ApiError}.
+ *
+ * @example
+ * ```ts
+ * if (isApiError(e)) yield* ctx.log(`API error ${e.code} ${e.reason}`);
+ * ```
+ *
+ * @category Errors
+ */
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+/**
+ * 404 NotFound (`k8serrors.IsNotFound`): the usual "object already gone" check.
+ *
+ * @example
+ * ```ts
+ * let b: StoredObject;
+ * try {
+ *   b = yield* ctx.lister('Backup').get(ns, name);
+ * } catch (e) {
+ *   if (isNotFound(e)) return; // deleted: nothing to do
+ *   throw e;
+ * }
+ * ```
+ *
+ * @category Errors
+ */
 export const isNotFound = (e: unknown): e is ApiError => hasReason(e, 'NotFound');
+/**
+ * 409 Conflict (`k8serrors.IsConflict`): a write with a stale resourceVersion.
+ *
+ * @example
+ * ```ts
+ * try { yield* ctx.client.update(withFinalizer); } catch (e) { if (isConflict(e)) return { requeue: true }; throw e; }
+ * ```
+ *
+ * @category Errors
+ */
 export const isConflict = (e: unknown): e is ApiError => hasReason(e, 'Conflict');
+/**
+ * 409 AlreadyExists (`k8serrors.IsAlreadyExists`).
+ *
+ * @example
+ * ```ts
+ * try { yield* ctx.client.create(child); } catch (e) { if (!isAlreadyExists(e)) throw e; }
+ * ```
+ *
+ * @category Errors
+ */
 export const isAlreadyExists = (e: unknown): e is ApiError => hasReason(e, 'AlreadyExists');
+/**
+ * 422 Invalid, e.g. a finalizer added to an object that is being deleted.
+ *
+ * @example
+ * ```ts
+ * try { yield* ctx.client.update(obj); } catch (e) { if (isInvalid(e)) yield* ctx.log(e.message); else throw e; }
+ * ```
+ *
+ * @category Errors
+ */
 export const isInvalid = (e: unknown): e is ApiError => hasReason(e, 'Invalid');
+/**
+ * 403 Forbidden, e.g. a create in a terminating namespace or a write an admission hook denied.
+ *
+ * @example
+ * ```ts
+ * try { yield* ctx.client.create(obj); } catch (e) { if (!isForbidden(e)) throw e; }
+ * ```
+ *
+ * @category Errors
+ */
 export const isForbidden = (e: unknown): e is ApiError => hasReason(e, 'Forbidden');
+/**
+ * 400 BadRequest: a malformed body, patch, selector or argument — a bug in the handler rather
+ * than a race.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   yield* ctx.client.patch('Backup', ns, name, { metadata: { finalizers: 'oops' } });
+ * } catch (e) {
+ *   if (isBadRequest(e)) yield* ctx.log(`bad patch: ${e.message}`);
+ *   throw e;
+ * }
+ * ```
+ *
+ * @category Errors
+ */
 export const isBadRequest = (e: unknown): e is ApiError => hasReason(e, 'BadRequest');
 
 /** Who an error is about: `resource` is the qualified resource (`ips.kubeovn.io`), `kind` the Kind. */

@@ -70,8 +70,21 @@ export function validateKindDef(def: unknown): KindDef {
 }
 
 /**
- * A custom kind (like a CRD). Defaults: `custom: true`, `statusSubresource: false`.
- * @example defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'Subnet', namespaced: false, statusSubresource: true })
+ * Define a custom kind (like applying a CRD). Defaults: `custom: true` (update requires a
+ * resourceVersion, generation counts spec changes), `statusSubresource: false`. The plural is
+ * derived from the kind unless given.
+ *
+ * @example
+ * ```ts
+ * export const BackupKind = defineKind({ apiVersion: 'example.com/v1', kind: 'Backup', namespaced: true, statusSubresource: true });
+ * ```
+ *
+ * @example
+ * ```ts
+ * defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'Subnet', namespaced: false, statusSubresource: true });
+ * ```
+ *
+ * @category Kinds
  */
 export function defineKind(
   def: Partial<KindDef> & Pick<KindDef, 'apiVersion' | 'kind' | 'namespaced'>,
@@ -79,7 +92,18 @@ export function defineKind(
   return Object.freeze(validateKindDef({ custom: true, statusSubresource: false, ...def }));
 }
 
-/** core/v1 Namespace: cluster-scoped, status subresource, spec.finalizers ["kubernetes"] (N1). */
+/**
+ * core/v1 Namespace, served by every simulated cluster: cluster-scoped, status subresource,
+ * spec.finalizers ["kubernetes"] (N1). Namespaced objects need their namespace to exist:
+ * create it in a scenario's setup.
+ *
+ * @example
+ * ```ts
+ * const setup: UserOp[] = [{ verb: 'create', object: { apiVersion: 'v1', kind: NamespaceKind.kind, metadata: { name: 'default' } } }];
+ * ```
+ *
+ * @category Kinds
+ */
 export const NamespaceKind: KindDef = Object.freeze({
   apiVersion: 'v1',
   kind: 'Namespace',
@@ -88,7 +112,17 @@ export const NamespaceKind: KindDef = Object.freeze({
   custom: false,
 });
 
-/** core/v1 Pod: namespaced, status subresource, graceful deletion (D9). */
+/**
+ * core/v1 Pod: namespaced, status subresource, graceful deletion (D9; the simulated kubelet
+ * finishes deleted pods).
+ *
+ * @example
+ * ```ts
+ * const pod: KubeObject = { apiVersion: 'v1', kind: PodKind.kind, metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'n1' } };
+ * ```
+ *
+ * @category Kinds
+ */
 export const PodKind: KindDef = Object.freeze({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -97,7 +131,16 @@ export const PodKind: KindDef = Object.freeze({
   custom: false,
 });
 
-/** core/v1 ConfigMap: namespaced, no status. */
+/**
+ * core/v1 ConfigMap: namespaced, no status.
+ *
+ * @example
+ * ```ts
+ * const cm: KubeObject = { apiVersion: 'v1', kind: ConfigMapKind.kind, metadata: { name: 'c', namespace: 'default' }, data: { k: 'v' } };
+ * ```
+ *
+ * @category Kinds
+ */
 export const ConfigMapKind: KindDef = Object.freeze({
   apiVersion: 'v1',
   kind: 'ConfigMap',
@@ -106,7 +149,16 @@ export const ConfigMapKind: KindDef = Object.freeze({
   custom: false,
 });
 
-/** Multus NetworkAttachmentDefinition (k8s.cni.cncf.io/v1): a namespaced CRD without status. */
+/**
+ * Multus NetworkAttachmentDefinition (k8s.cni.cncf.io/v1), a namespaced CRD without status.
+ *
+ * @example
+ * ```ts
+ * const nad: KubeObject = { apiVersion: NetworkAttachmentDefinitionKind.apiVersion, kind: 'NetworkAttachmentDefinition', metadata: { name: 'attach1', namespace: 'default' }, spec: { config: '{}' } };
+ * ```
+ *
+ * @category Kinds
+ */
 export const NetworkAttachmentDefinitionKind: KindDef = Object.freeze({
   apiVersion: 'k8s.cni.cncf.io/v1',
   kind: 'NetworkAttachmentDefinition',
@@ -116,7 +168,17 @@ export const NetworkAttachmentDefinitionKind: KindDef = Object.freeze({
   plural: 'network-attachment-definitions',
 });
 
-/** The kinds every simulated cluster serves. */
+/**
+ * The kinds every simulated cluster serves (Namespace, Pod, ConfigMap,
+ * NetworkAttachmentDefinition); a {@link SystemDef} lists only its own kinds.
+ *
+ * @example
+ * ```ts
+ * const served = [...builtinKinds, BackupKind].map((k) => k.kind);
+ * ```
+ *
+ * @category Kinds
+ */
 export const builtinKinds: readonly KindDef[] = Object.freeze([
   NamespaceKind,
   PodKind,

@@ -4,7 +4,16 @@
  * or a controller's own CRD types can be used directly.
  */
 
-/** An owner reference (metav1.OwnerReference). */
+/**
+ * An owner reference (metav1.OwnerReference); the simulated garbage collector follows them.
+ *
+ * @example
+ * ```ts
+ * const ref: OwnerReference = { apiVersion: 'example.com/v1', kind: 'Backup', name: 'db', uid: backup.metadata.uid, controller: true };
+ * ```
+ *
+ * @category Objects
+ */
 export interface OwnerReference {
   readonly apiVersion: string;
   readonly kind: string;
@@ -14,7 +23,20 @@ export interface OwnerReference {
   readonly blockOwnerDeletion?: boolean;
 }
 
-/** Object metadata (metav1.ObjectMeta), the subset the simulation gives meaning to. */
+/**
+ * Object metadata (metav1.ObjectMeta) as sent, the subset the simulation gives meaning to:
+ * name or generateName, namespace, labels, annotations, finalizers, ownerReferences, and the
+ * server-owned fields the server fills in. Timestamps are RFC 3339 strings; `Date` is in the
+ * type only so that client-node's `V1ObjectMeta` fits (the simulated server speaks JSON and
+ * rejects a `Date` with 400).
+ *
+ * @example
+ * ```ts
+ * const meta: ObjectMeta = { name: 'db', namespace: 'default', labels: { app: 'pg' }, finalizers: ['example.com/snapshot'] };
+ * ```
+ *
+ * @category Objects
+ */
 export interface ObjectMeta {
   readonly name?: string;
   readonly generateName?: string;
@@ -37,9 +59,18 @@ export interface ObjectMeta {
 }
 
 /**
- * The fields every Kubernetes object has, all optional as in @kubernetes/client-node (its
- * V1Pod, V1ConfigMap, ... and a CRD's generated types are assignable). The server requires
- * apiVersion, kind and metadata.name (or generateName) and answers 400/422 without them.
+ * The common fields of {@link KubeObject} (apiVersion, kind, metadata, spec, status) without
+ * other top-level fields: the interface to extend for an object type of your own. All are
+ * optional as in @kubernetes/client-node (its V1Pod, V1ConfigMap, ... and a CRD's generated
+ * types are assignable); the server requires apiVersion, kind and metadata.name (or
+ * generateName) and answers 400/422 without them.
+ *
+ * @example
+ * ```ts
+ * interface Backup extends KubeObjectFields<{ volume: string }, { snapshot?: string }> {}
+ * ```
+ *
+ * @category Objects
  */
 export interface KubeObjectFields<Spec = unknown, Status = unknown> {
   readonly apiVersion?: string;
@@ -50,16 +81,44 @@ export interface KubeObjectFields<Spec = unknown, Status = unknown> {
 }
 
 /**
- * Any Kubernetes object as sent to the server: the common fields, plus any other top-level
- * fields (a ConfigMap's `data`, a Secret's `type`). The union keeps both kinds of value
- * assignable: interface and class types without an index signature (client-node's V1Pod)
- * fit the first member, object literals with extra fields the second.
+ * Any Kubernetes object as sent to the server: `apiVersion`, `kind`, `metadata`, `spec`,
+ * `status`, plus any other top-level fields (a ConfigMap's `data`, a Secret's `type`). Every
+ * field is optional, as in @kubernetes/client-node, so its `V1Pod`, `V1ConfigMap`, ... and a
+ * CRD's generated types are assignable without casts. The server answers 400/422 when
+ * apiVersion, kind or a name is missing.
+ *
+ * The union keeps both kinds of value assignable: interface and class types without an index
+ * signature (client-node's V1Pod) fit the first member, object literals with extra fields the
+ * second.
+ *
+ * @example
+ * ```ts
+ * const backup: KubeObject<BackupSpec> = {
+ *   apiVersion: 'example.com/v1',
+ *   kind: 'Backup',
+ *   metadata: { name: 'db', namespace: 'default' },
+ *   spec: { volume: 'pvc-1' },
+ * };
+ * const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: '1' } };
+ * ```
+ *
+ * @category Objects
  */
 export type KubeObject<Spec = unknown, Status = unknown> =
   | KubeObjectFields<Spec, Status>
   | (KubeObjectFields<Spec, Status> & { readonly [field: string]: unknown });
 
-/** Metadata of a stored object: every server-owned field is filled in, timestamps are strings. */
+/**
+ * The metadata of a {@link StoredObject}: every server-owned field is filled in and the
+ * timestamps (creationTimestamp, and deletionTimestamp once deletion has started) are strings.
+ *
+ * @example
+ * ```ts
+ * const terminating = (m: StoredMeta) => m.deletionTimestamp !== undefined;
+ * ```
+ *
+ * @category Objects
+ */
 export interface StoredMeta extends ObjectMeta {
   readonly name: string;
   readonly uid: string;
@@ -69,7 +128,24 @@ export interface StoredMeta extends ObjectMeta {
   readonly generation: number;
 }
 
-/** A stored object: the server has filled in every server-owned field. Other top-level fields read as `unknown`. */
+/**
+ * An object as the server stores and returns it: apiVersion, kind and the server-owned
+ * metadata (name, uid, resourceVersion, creationTimestamp, generation) are always present.
+ * Listers, client calls and {@link WorldView} return these. Other top-level fields read as
+ * `unknown`.
+ *
+ * @example
+ * ```ts
+ * type Backup = StoredObject<{ volume: string }, { snapshot?: string }>;
+ * function* handler(ctx: ReconcileContext, key: string) {
+ *   const [ns, name] = key.split('/');
+ *   const b = yield* ctx.lister<Backup>('Backup').get(ns, name);
+ *   yield* ctx.log(`${b.metadata.name} at rv ${b.metadata.resourceVersion}: ${b.spec?.volume}`);
+ * }
+ * ```
+ *
+ * @category Objects
+ */
 export interface StoredObject<Spec = unknown, Status = unknown> extends KubeObjectFields<Spec, Status> {
   readonly apiVersion: string;
   readonly kind: string;
@@ -77,7 +153,17 @@ export interface StoredObject<Spec = unknown, Status = unknown> extends KubeObje
   readonly [field: string]: unknown;
 }
 
-/** Registration of a kind with the API server (like a CRD, or a built-in's scheme entry). */
+/**
+ * The registration of a kind with the simulated API server (a CRD, or a built-in's scheme
+ * entry): apiVersion, kind, namespaced, status subresource, custom.
+ *
+ * @example
+ * ```ts
+ * const kinds: readonly KindDef[] = [BackupKind, PodKind];
+ * ```
+ *
+ * @category Kinds
+ */
 export interface KindDef {
   /** e.g. `kubeovn.io/v1`, `v1`. */
   readonly apiVersion: string;
@@ -110,7 +196,18 @@ export interface WatchEvent {
   readonly resourceVersion: string;
 }
 
-/** HTTP status reasons the model produces. */
+/**
+ * The reasons an {@link ApiError} can carry (the HTTP status reasons the model produces):
+ * NotFound, AlreadyExists, Conflict, Invalid, Forbidden, BadRequest, InternalError,
+ * TooManyRequests.
+ *
+ * @example
+ * ```ts
+ * const retryable = (r: StatusReason) => r === 'Conflict' || r === 'TooManyRequests';
+ * ```
+ *
+ * @category Errors
+ */
 export type StatusReason =
   | 'NotFound'
   | 'AlreadyExists'
@@ -135,6 +232,17 @@ export interface ApiState {
   readonly options: ApiOptions;
 }
 
+/**
+ * Opt-in server behaviours of a {@link SystemDef} (e.g. `deleteRacesFinalizerAdd`, the delete
+ * that races a finalizer add of kubernetes#77988).
+ *
+ * @example
+ * ```ts
+ * const sys: SystemDef = { kinds: [BackupKind], controllers: [backupController], apiOptions: { deleteRacesFinalizerAdd: true } };
+ * ```
+ *
+ * @category Objects
+ */
 export interface ApiOptions {
   /** D10: a delete may race a concurrent finalizer add (kubernetes#77988). Off by default. */
   readonly deleteRacesFinalizerAdd?: boolean;
@@ -148,12 +256,32 @@ export interface ApiEnv {
   readonly randomInt: (n: number) => number;
 }
 
+/**
+ * Options of a delete: preconditions, propagation policy, grace period.
+ *
+ * @example
+ * ```ts
+ * yield* ctx.client.delete('Backup', 'default', 'db', { preconditions: { uid: backup.metadata.uid } });
+ * ```
+ *
+ * @category Objects
+ */
 export interface DeleteOptions {
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   readonly gracePeriodSeconds?: number;
 }
 
+/**
+ * Options of a list: namespace and an equality-based label selector (`a=b,c!=d,e,!f`).
+ *
+ * @example
+ * ```ts
+ * const mine = yield* ctx.lister('ConfigMap').list({ namespace: 'default', labelSelector: 'app=pg' });
+ * ```
+ *
+ * @category Objects
+ */
 export interface ListOptions {
   readonly namespace?: string;
   /** Equality-based label selector: `a=b,c!=d,e,!f`. */

@@ -14,6 +14,17 @@ export interface Target {
   readonly properties: readonly Property[];
 }
 
+/**
+ * Options shared by every check: the variant (default: the model's first), extra engine
+ * options merged over the model's, and which properties to check (default all).
+ *
+ * @example
+ * ```ts
+ * const opts: TargetOptions = { variant: 'v2', engine: { faults: { restarts: 1 } }, properties: ['no-orphan-snapshot'] };
+ * ```
+ *
+ * @category Checking
+ */
 export interface TargetOptions {
   readonly variant?: string;
   /** Extra engine options (fault budgets, seed), merged over the model's. */
@@ -50,5 +61,5 @@ export function contextFor(t: Target, scenario?: Scenario | string): CheckContex
   } else {
     sc = scenario;
   }
-  return { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc), scenarioName };
+  return { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc), scenarioName, classify: t.model.classify };
 }

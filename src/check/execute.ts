@@ -8,15 +8,31 @@ import { settle } from '../engine/settle.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
 import { PctChooser, type PctSchedule } from './pct.ts';
+import type { Classification, Classifier } from './classify.ts';
 import { type Property, type PropertyKind, reached, violation } from './property.ts';
+import { WorldView } from './view.ts';
 
-/** A violated property, or an engine-detected failure of the model (kind `engine`). */
+/**
+ * A violated property (or an engine-detected failure, kind `engine`: a handler that threw
+ * something other than an API error, a deadlock, a budget exceeded), and the step after
+ * which it was seen.
+ *
+ * @example
+ * ```ts
+ * const v: Violation | undefined = report.violation;
+ * if (v) console.log(`${v.property} (${v.kind}) after step ${v.step}: ${v.message}`);
+ * ```
+ *
+ * @category Checking
+ */
 export interface Violation {
   readonly property: string;
   readonly kind: PropertyKind | 'engine';
   readonly message: string;
   /** 1-based step after which it was seen (0 = the initial world). */
   readonly step: number;
+  /** Which known failure this is, with final-state evidence (when the model classifies). */
+  readonly classification?: Classification;
 }
 
 export interface CheckContext {
@@ -25,6 +41,8 @@ export interface CheckContext {
   readonly properties: readonly Property[];
   /** The world after the scenario's setup. */
   readonly root: World;
+  /** The model's classifier of violations, if any. */
+  readonly classify?: Classifier;
 }
 
 export type Schedule =
@@ -60,7 +78,17 @@ export interface Execution {
   readonly log?: LogEntry[];
 }
 
-/** Thrown by strict replay when a recorded action is no longer enabled. */
+/**
+ * A strict replay found a recorded step that is no longer enabled: the model changed since
+ * the trace was written ("model changed at step N: expected ..., enabled now ...").
+ *
+ * @example
+ * ```ts
+ * expect(() => replayTrace(trace, models, { variant: 'v2', strict: true })).toThrow(ModelChangedError);
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export class ModelChangedError extends Error {
   override readonly name = 'ModelChangedError';
 }
@@ -70,13 +98,19 @@ export function engineViolation(world: World, step: number): Violation | undefin
   return f && { property: f.kind, kind: 'engine', message: `${f.message} (at "${f.actionId}")`, step };
 }
 
+/** The violation with the model's classification of it in `world` attached. */
+export function classified(ctx: Pick<CheckContext, 'classify'>, world: World, v: Violation): Violation {
+  const c = ctx.classify?.(new WorldView(world), v);
+  return c ? { ...v, classification: c } : v;
+}
+
 export function checkAlways(ctx: CheckContext, world: World, step: number): Violation | undefined {
   const eng = engineViolation(world, step);
   if (eng) return eng;
   for (const p of ctx.properties) {
     if (p.kind !== 'always') continue;
     const msg = violation(p, world);
-    if (msg !== undefined) return { property: p.name, kind: 'always', message: msg, step };
+    if (msg !== undefined) return classified(ctx, world, { property: p.name, kind: 'always', message: msg, step });
   }
   return undefined;
 }
@@ -85,7 +119,7 @@ export function checkAtStable(ctx: CheckContext, world: World, step: number): Vi
   for (const p of ctx.properties) {
     if (p.kind !== 'atStable') continue;
     const msg = violation(p, world);
-    if (msg !== undefined) return { property: p.name, kind: 'atStable', message: msg, step };
+    if (msg !== undefined) return classified(ctx, world, { property: p.name, kind: 'atStable', message: msg, step });
   }
   return undefined;
 }

@@ -25,6 +25,17 @@ import type { ModelDef } from './model.ts';
 import { checkShard } from './shard.ts';
 import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
+/**
+ * Options of {@link checkExhaustive}: scenario, maxDepth (400), maxStates (2,000,000),
+ * maxTimeMs, por, shortest, shard, stopAtFirst, clock (`idle` or `any`), onProgress.
+ *
+ * @example
+ * ```ts
+ * const opts: ExhaustiveOptions = { variant: 'v2', scenario: 'create-then-delete', shortest: true, maxStates: 100_000 };
+ * ```
+ *
+ * @category Checking
+ */
 export interface ExhaustiveOptions extends TargetOptions {
   readonly scenario?: Scenario | string;
   /** Deepest path explored (default 400). */
@@ -95,6 +106,19 @@ function classify(ctx: CheckContext, world: World, actions: readonly Action[], d
   return { quiet: true, stable, violation: stable ? checkAtStable(ctx, world, depth) : undefined };
 }
 
+/**
+ * Exhaustive bounded search over every interleaving of a fixed scenario (depth-first with
+ * sleep-set partial-order reduction; `shortest` for breadth-first). `stats.complete` says
+ * whether the whole state space was explored (a proof for that scenario and its bounds).
+ *
+ * @example
+ * ```ts
+ * const report = checkExhaustive(backupModel, { variant: 'v2', scenario: 'create-then-delete' });
+ * console.log(report.result, report.stats.states, report.stats.complete);
+ * ```
+ *
+ * @category Checking
+ */
 export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = {}): CheckReport {
   const t = target(model, opts);
   const ctx = contextFor(t, opts.scenario);

@@ -5,13 +5,37 @@
  */
 import type * as fc from 'fast-check';
 import type { EngineOptions, Scenario, SystemDef } from '../engine/system.ts';
+import type { Classifier } from './classify.ts';
 import type { Property } from './property.ts';
 
+/**
+ * One variant of a model: a description and the configuration passed to `system`.
+ *
+ * @example
+ * ```ts
+ * const v2: VariantDef<{ finalizerFirst: boolean }> = { description: 'finalizer before the snapshot', config: { finalizerFirst: true } };
+ * ```
+ *
+ * @category Models and properties
+ */
 export interface VariantDef<Config> {
   readonly description: string;
   readonly config: Config;
 }
 
+/**
+ * A model: a name, variants (configurations such as upstream versions or fix switches; the
+ * first is the default), a function building the {@link SystemDef} of a variant, named
+ * properties and scenarios, optionally a scenario generator for random search.
+ *
+ * @example
+ * ```ts
+ * const m: ModelDef<{ finalizerFirst: boolean }> = backupModel;
+ * console.log(Object.keys(m.variants), m.properties.map((p) => p.name));
+ * ```
+ *
+ * @category Models and properties
+ */
 export interface ModelDef<Config = unknown> {
   /** Used on the command line and in trace files. */
   readonly name: string;
@@ -27,9 +51,31 @@ export interface ModelDef<Config = unknown> {
   scenarioArbitrary?(config: Config): fc.Arbitrary<Scenario>;
   /** Engine options every run of this model uses (fault budgets, budgets). */
   readonly engine?: EngineOptions;
+  /** Names the class of a violation (e.g. `scenario A`) with final-state evidence, for every report. */
+  readonly classify?: Classifier;
 }
 
-/** Identity helper that keeps the Config type parameter. */
+/**
+ * Define a model, keeping its configuration type (an identity helper for the `Config` type
+ * parameter). Returns its argument.
+ *
+ * @example
+ * ```ts
+ * export const backupModel = defineModel<{ finalizerFirst: boolean }>({
+ *   name: 'backup',
+ *   description: 'Backup CRs and their snapshots',
+ *   variants: {
+ *     v1: { description: 'snapshot, then finalizer', config: { finalizerFirst: false } },
+ *     v2: { description: 'finalizer, then snapshot', config: { finalizerFirst: true } },
+ *   },
+ *   system: (c) => ({ kinds: [BackupKind], controllers: [backupController(c)], externals: [snapshots], systemActors: [] }),
+ *   properties: [noOrphanSnapshot],
+ *   scenarios: { 'create-then-delete': createThenDelete },
+ * });
+ * ```
+ *
+ * @category Models and properties
+ */
 export function defineModel<Config>(model: ModelDef<Config>): ModelDef<Config> {
   return model;
 }
@@ -50,7 +96,17 @@ export function propertyOf(model: ModelDef<any>, name: string): Property {
   return p;
 }
 
-/** Bad input from a user (flag, file, name): reported as one line, exit code 2. */
+/**
+ * Bad input from a user (unknown variant, scenario or property name, a bad flag or file): a
+ * one-line message (the CLI prints it and exits with code 2).
+ *
+ * @example
+ * ```ts
+ * expect(() => checkRandom(backupModel, { variant: 'v9' })).toThrow(UsageError);
+ * ```
+ *
+ * @category Models and properties
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

@@ -52,9 +52,20 @@ export interface ParallelOptions {
    * worker i explores the root branches b with b % n === i, each with its own visited set.
    */
   readonly split?: 'frontier' | 'root';
+  /** Aborting stops the workers; the promise then rejects with an {@link InterruptedError}. */
+  readonly signal?: AbortSignal;
 }
 
-type Progress = { states: number; transitions: number; depth: number; elapsedMs: number };
+/** A parallel check stopped through its abort signal (Ctrl-C in the CLI). */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
+/** What workers report while they run: exhaustive counts, and for random search the runs done. */
+type Progress = { states: number; transitions: number; depth: number; elapsedMs: number; runs?: number };
+
+/** Progress of a merged parallel check: the sums over the workers that reported. */
+export type ParallelProgress = Progress;
 
 /** @internal What the main thread sends a worker. */
 export interface WorkerRequest {
@@ -113,10 +124,11 @@ export async function checkRandomParallel(ref: ModelRef, opts: RandomOptions & P
   const model = await loadModel(ref);
   const t = target(model, opts); // bad variant or property names fail here, once
   const n = workerCount(opts.workers);
-  const { workers: _w, noMinimize, shard: outer, ...rest } = opts;
+  const { workers: _w, noMinimize, shard: outer, onProgress, signal, ...rest } = opts;
   const seed = opts.seed ?? freshSeed();
   const options = serialisable({ ...rest, seed });
-  const reports = await runShards(ref, 'random', options, n, outer, (r) => r.result === 'violated', undefined);
+  const progress = onProgress ? (p: Progress) => onProgress({ runs: p.runs ?? 0, steps: 0, elapsedMs: p.elapsedMs }) : undefined;
+  const reports = await runShards(ref, 'random', options, n, outer, (r) => r.result === 'violated', progress, signal);
   const merged = mergeReports(reports.done);
   const first = reports.winner;
   let result: CheckReport = merged;
@@ -142,11 +154,11 @@ export async function checkExhaustiveParallel(ref: ModelRef, opts: ExhaustiveOpt
   const model = await loadModel(ref);
   target(model, opts);
   const n = workerCount(opts.workers);
-  const { workers: _w, shard: outer, onProgress, split, ...rest } = opts;
+  const { workers: _w, shard: outer, onProgress, signal, split, ...rest } = opts;
   const stopEarly = opts.stopAtFirst !== false && !opts.shortest;
   const frontier = (split ?? 'frontier') === 'frontier' && !opts.shortest;
   const shared = frontier ? SharedSearch.create(opts.maxStates ?? 2_000_000).buffers : undefined;
-  const reports = await runShards(ref, 'exhaustive', serialisable(rest), n, outer, (r) => stopEarly && r.result === 'violated', onProgress, shared);
+  const reports = await runShards(ref, 'exhaustive', serialisable(rest), n, outer, (r) => stopEarly && r.result === 'violated', onProgress, signal, shared);
   const merged = mergeReports(reports.done);
   // Shards stopped early did not finish: the merged search is not complete.
   const complete = merged.stats.complete === true && reports.done.length === n;
@@ -271,7 +283,8 @@ function runShards(
   n: number,
   outer: Shard | undefined,
   stop: (r: CheckReport) => boolean,
-  onProgress: ExhaustiveOptions['onProgress'],
+  onProgress: ((p: Progress) => void) | undefined,
+  signal: AbortSignal | undefined,
   shared?: SharedSearchBuffers,
 ): Promise<{ done: CheckReport[]; winner?: CheckReport }> {
   const module = moduleSpecifier(ref);
@@ -282,13 +295,17 @@ function runShards(
     const done: Array<CheckReport | undefined> = new Array(n).fill(undefined);
     let finished = 0;
     let settled = false;
+    const onAbort = () => finish(new InterruptedError('interrupted'));
     const finish = (err?: Error, winner?: CheckReport) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
       if (err) reject(err);
       else resolvePromise({ done: done.filter((r): r is CheckReport => r !== undefined), ...(winner ? { winner } : {}) });
     };
+    if (signal?.aborted) return finish(new InterruptedError('interrupted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     for (let i = 0; i < n; i++) {
       // Frontier split: every worker covers the whole (outer) shard, sharing the visited set.
       const request: WorkerRequest = {
@@ -314,6 +331,7 @@ function runShards(
             transitions: ps.reduce((a, p) => a + p.transitions, 0),
             depth: Math.max(...ps.map((p) => p.depth)),
             elapsedMs: Math.max(...ps.map((p) => p.elapsedMs)),
+            ...(ps.some((p) => p.runs !== undefined) ? { runs: ps.reduce((a, p) => a + (p.runs ?? 0), 0) } : {}),
           });
           return;
         }

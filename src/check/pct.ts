@@ -31,8 +31,8 @@ export interface PctSchedule {
 export function threadOf(world: World, a: Action): string {
   switch (a.kind) {
     case 'deliver': {
-      const ev = world.controllers[a.controller].informers[a.informer].pending[a.index];
-      return `deliver ${a.controller} ${ev.key}`;
+      // One watch stream feeds an informer (W2): its deliveries are one thread.
+      return `deliver ${a.controller} ${a.informer}`;
     }
     case 'begin':
       return `${a.controller}/${a.queue}/${world.controllers[a.controller].queues[a.queue].queue[0]}`;

@@ -12,6 +12,7 @@ import { type CheckContext, type Execution, type Schedule, type Violation, execu
 import { minimize } from './minimize.ts';
 import type { ModelDef } from './model.ts';
 import { TRACE_FORMAT, type TraceFile } from '../trace/format.ts';
+import { definitionsOf } from '../trace/definitions.ts';
 import { setupWorld } from '../engine/settle.ts';
 import { type Shard, checkShard, shardRuns, shardSeed } from './shard.ts';
 
@@ -21,6 +22,17 @@ export function scenarioNameOf(model: ModelDef<any>, sc: Scenario): string | und
   return undefined;
 }
 
+/**
+ * Options of {@link checkRandom}: numRuns (default 200), seed, maxSteps of the random
+ * schedule, a fixed scenario (object or name), shard, fast-check examples.
+ *
+ * @example
+ * ```ts
+ * const opts: RandomOptions = { variant: 'v1', scenario: 'create-then-delete', numRuns: 500, seed: 42 };
+ * ```
+ *
+ * @category Checking
+ */
 export interface RandomOptions extends TargetOptions {
   /** fast-check runs (default 200). */
   readonly numRuns?: number;
@@ -40,11 +52,14 @@ export interface RandomOptions extends TargetOptions {
   /** Called once, when the first failing run ends (before fast-check shrinks it): for timing. */
   readonly onFirstViolation?: (run: number) => void;
   /**
-   * How random schedules are drawn: `uniform` (default) picks uniformly among enabled actions
-   * at each step; `pct` uses PCT priorities (./pct.ts), which keeps single actors (an
-   * undelivered watch event, a paused handler) waiting for long; `mixed` alternates both.
+   * How random schedules are drawn: `uniform` picks uniformly among enabled actions at each
+   * step; `pct` uses PCT priorities (./pct.ts), which keeps single actors (an undelivered watch
+   * event, a paused handler) waiting for long; `mixed` (default) draws either, so bugs that need
+   * a starved actor are found without opting in.
    */
   readonly strategy?: RandomStrategy;
+  /** Called after every run (before shrinking starts), for progress lines. */
+  readonly onProgress?: (p: { readonly runs: number; readonly steps: number; readonly elapsedMs: number }) => void;
 }
 
 export type RandomStrategy = 'uniform' | 'pct' | 'mixed';
@@ -67,6 +82,18 @@ export function scheduleOf(draw: ScheduleDraw, maxSteps = 60): Schedule {
   return Array.isArray(draw) ? { kind: 'choices', choices: draw } : { kind: 'pct', seed: draw.pct.seed, depth: draw.pct.depth, maxSteps };
 }
 
+/**
+ * The result of a check: `holds` or `violated` (with the violation and a counterexample
+ * trace), statistics, and which `sometimes` goals were reached.
+ *
+ * @example
+ * ```ts
+ * const r: CheckReport = checkExhaustive(backupModel, { variant: 'v2' });
+ * if (r.result === 'holds' && !r.stats.complete) console.warn('bounded: not a proof');
+ * ```
+ *
+ * @category Checking
+ */
 export interface CheckReport {
   readonly model: string;
   readonly variant: string;
@@ -113,7 +140,7 @@ export function contextCache(t: Target): (sc: Scenario) => CheckContext {
   const cache = new WeakMap<Scenario, CheckContext>();
   return (sc) => {
     let ctx = cache.get(sc);
-    if (!ctx) cache.set(sc, (ctx = { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc) }));
+    if (!ctx) cache.set(sc, (ctx = { sim: t.sim, scenario: sc, properties: t.properties, root: setupWorld(t.sim, sc), classify: t.model.classify }));
     return ctx;
   };
 }
@@ -135,10 +162,24 @@ export function toTrace(t: Target, ctx: CheckContext & { scenarioName?: string }
     steps: run.ids,
     violation: run.violation!,
     found,
+    // Lets a replay tell a changed property or config from a fixed bug.
+    definitions: definitionsOf(t.model, t.variant, run.violation!.kind === 'engine' ? undefined : run.violation!.property),
   };
 }
 
-/** Random search over scenarios and schedules; returns a minimised counterexample on failure. */
+/**
+ * Random search driven by fast-check: random scenarios (the model's generator, or a fixed
+ * one) and random schedules; a violation is shrunk by fast-check, then minimised step by
+ * step. Deterministic for a given `seed`.
+ *
+ * @example
+ * ```ts
+ * const report = checkRandom(backupModel, { variant: 'v1', numRuns: 300, seed: 1 });
+ * if (report.result === 'violated') console.log(describeTrace(report.counterexample!));
+ * ```
+ *
+ * @category Checking
+ */
 export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): CheckReport {
   const t = target(model, opts);
   const started = wallClockMs();
@@ -150,7 +191,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
   let violated = false;
   const fixedScenario = opts.scenario !== undefined ? contextFor(t, opts.scenario) : undefined;
   const scArb = fixedScenario ? fc.constant(fixedScenario.scenario) : scenarioArbitrary(t);
-  const prop = fc.property(scArb, scheduleDrawArbitrary(opts.strategy ?? 'uniform', opts.maxSteps), (sc, draw) => {
+  const prop = fc.property(scArb, scheduleDrawArbitrary(opts.strategy ?? 'mixed', opts.maxSteps), (sc, draw) => {
     runs++;
     let run: Execution;
     try {
@@ -160,6 +201,7 @@ export function checkRandom(model: ModelDef<any>, opts: RandomOptions = {}): Che
       return false;
     }
     steps += run.ids.length;
+    if (!violated) opts.onProgress?.({ runs, steps, elapsedMs: wallClockMs() - started });
     if (run.violation === undefined) return true;
     if (!violated) {
       violated = true;

@@ -4,6 +4,20 @@ import type { StoredObject } from '../api/types.ts';
 import { matchesSelector } from '../engine/selector.ts';
 import type { Inflight, World } from '../engine/world.ts';
 
+/**
+ * Read-only view of a world for properties: stored objects (`get`, `list`), a controller's
+ * memory and informer cache, external systems' state, in-flight handlers, the clock.
+ *
+ * @example
+ * ```ts
+ * const noLeak: PropertyCheck = (v: WorldView) => {
+ *   const rules = v.external<Record<string, string>>('cloud');
+ *   return Object.values(rules).every((owner) => v.get('FirewallRule', 'default', owner)) || 'a cloud rule outlives its object';
+ * };
+ * ```
+ *
+ * @category Models and properties
+ */
 export class WorldView {
   constructor(readonly world: World) {}
 

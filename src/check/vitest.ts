@@ -38,6 +38,17 @@ import { type CheckReport, contextCache, scenarioArbitrary, scenarioNameOf, sche
 export const DEFAULT_TRACE_DIR = '.kuberace';
 export const DEFAULT_REPLAY_COMMAND = 'npx kuberace replay';
 
+/**
+ * Options of {@link kuberaceProperty}: variant, engine, properties, scenario, maxSteps, the
+ * trace directory (`dir`, default `.kuberace`; false writes none), noMinimize.
+ *
+ * @example
+ * ```ts
+ * const opts: KuberacePropertyOptions = { variant: 'v2', scenario: 'create-then-delete', dir: 'test/counterexamples/new' };
+ * ```
+ *
+ * @category Checking
+ */
 export interface KuberacePropertyOptions extends TargetOptions {
   /** A fixed scenario (or a model scenario name); default: the model's scenario arbitrary. */
   readonly scenario?: Scenario | string;
@@ -60,7 +71,22 @@ interface Pending {
   readonly noMinimize: boolean;
 }
 
-/** A property violated: what, where, the steps, and how to replay them. */
+/**
+ * A property violated, as a test failure: the message names the property and its message,
+ * lists the minimised steps and ends with the trace file to replay; `trace` holds the
+ * counterexample.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   expectHolds(checkRandom(backupModel, { variant: 'v1', seed: 1 }));
+ * } catch (e) {
+ *   if (e instanceof CounterexampleError) console.log(e.trace.violation.property, e.file);
+ * }
+ * ```
+ *
+ * @category Checking
+ */
 export class CounterexampleError extends Error {
   override readonly name = 'CounterexampleError';
   /** The counterexample (minimised once finalised). */
@@ -128,7 +154,19 @@ export class CounterexampleError extends Error {
   }
 }
 
-/** A fast-check property over a model's scenarios and schedules, ready for `fc.assert` or `test.prop`. */
+/**
+ * The property {@link kuberaceProperty} returns, with `arbitraries`, `predicate` and
+ * `parameters` for runners such as `test.prop`.
+ *
+ * @example
+ * ```ts
+ * import { test } from '@fast-check/vitest';
+ * const p: KuberaceProperty = kuberaceProperty(backupModel, { variant: 'v2' });
+ * test.prop(p.arbitraries, p.parameters)('v2 holds', p.predicate);
+ * ```
+ *
+ * @category Checking
+ */
 export interface KuberaceProperty extends fc.IPropertyWithHooks<[Scenario, number[]]> {
   /** For `test.prop(p.arbitraries, p.parameters)(name, p.predicate)`. */
   readonly arbitraries: [fc.Arbitrary<Scenario>, fc.Arbitrary<number[]>];
@@ -139,8 +177,22 @@ export interface KuberaceProperty extends fc.IPropertyWithHooks<[Scenario, numbe
 }
 
 /**
- * A property: for every scenario (from the model's arbitrary, or `opts.scenario`) and every
- * schedule, no property of the model is violated.
+ * A fast-check property over a model's scenarios and schedules, for `fc.assert` or
+ * `@fast-check/vitest`'s `test.prop`: for every scenario (from the model's generator, or
+ * `opts.scenario`) and every schedule, no property of the model is violated. A failure is a
+ * {@link CounterexampleError}: the property, the minimised steps and the trace file written to
+ * `.kuberace/`.
+ *
+ * @example
+ * ```ts
+ * import * as fc from 'fast-check';
+ * test('v2 never leaks a snapshot', () => {
+ *   const p = kuberaceProperty(backupModel, { variant: 'v2' });
+ *   fc.assert(p, { ...p.parameters, numRuns: 300 });
+ * });
+ * ```
+ *
+ * @category Checking
  */
 export function kuberaceProperty(model: ModelDef<any>, opts: KuberacePropertyOptions = {}): KuberaceProperty {
   const t = target(model, opts);
@@ -165,8 +217,16 @@ export function kuberaceProperty(model: ModelDef<any>, opts: KuberacePropertyOpt
 }
 
 /**
- * A fast-check reporter: on a CounterexampleError, finalise it (with fast-check's seed and
- * path) and throw it as it is; any other failure is reported the way fc.assert does.
+ * A fast-check reporter that finalises a {@link CounterexampleError} (minimised, with
+ * fast-check's seed and path, trace file written) and throws it as it is; any other failure is
+ * reported the way `fc.assert` does. {@link kuberaceProperty}'s `parameters` already use it.
+ *
+ * @example
+ * ```ts
+ * fc.assert(p, { reporter: kuberaceReporter, numRuns: 100 });
+ * ```
+ *
+ * @category Checking
  */
 export function kuberaceReporter(details: fc.RunDetails<any>): void {
   if (!details.failed) return;
@@ -214,6 +274,16 @@ function withFinalizingShrink(base: fc.IPropertyWithHooks<Ts>, extra: Extra): Ku
   return prop;
 }
 
+/**
+ * Options of {@link expectHolds}: `dir` for the trace file, `complete`, `reached`.
+ *
+ * @example
+ * ```ts
+ * const strict: ExpectHoldsOptions = { complete: true, reached: ['deleted-while-reconciling'], dir: false };
+ * ```
+ *
+ * @category Checking
+ */
 export interface ExpectHoldsOptions {
   /** Where to write the counterexample (default `.kuberace`); false: write none. */
   readonly dir?: string | false;
@@ -224,7 +294,20 @@ export interface ExpectHoldsOptions {
   readonly reached?: 'all' | readonly string[];
 }
 
-/** Throw a readable error unless the report says the model holds (and, optionally, that the check was complete and not vacuous). */
+/**
+ * Throw a readable error unless a report holds: a {@link CounterexampleError} (trace file
+ * written to `.kuberace/`) for a violation; with `complete: true` also when an exhaustive
+ * search was cut short; with `reached` when `sometimes` goals were not reached.
+ *
+ * @example
+ * ```ts
+ * test('v2 is proven for create-then-delete', () => {
+ *   expectHolds(checkExhaustive(backupModel, { variant: 'v2' }), { complete: true, reached: 'all' });
+ * });
+ * ```
+ *
+ * @category Checking
+ */
 export function expectHolds(report: CheckReport, opts: ExpectHoldsOptions = {}): void {
   const who = `${report.model}/${report.variant} (${report.mode})`;
   if (report.result === 'violated') {
@@ -250,9 +333,16 @@ export function expectHolds(report: CheckReport, opts: ExpectHoldsOptions = {}):
 }
 
 /**
- * Write a counterexample as `<dir>/<model>-<variant>-<property>-<hash>.json` (the hash of
- * its scenario and steps, so the same counterexample keeps its name) and return the path to
- * show: relative to the working directory when inside it.
+ * Write a counterexample as `<dir>/<model>-<variant>-<property>-<hash>.json` (the hash of its
+ * scenario and steps, so the same counterexample keeps its name) and return the path to show:
+ * relative to the working directory when inside it.
+ *
+ * @example
+ * ```ts
+ * const file = writeCounterexample(report.counterexample!, 'test/counterexamples');
+ * ```
+ *
+ * @category Checking
  */
 export function writeCounterexample(trace: TraceFile, dir: string = DEFAULT_TRACE_DIR): string {
   const hash = createHash('sha256')

@@ -21,9 +21,18 @@ try {
     throw new UsageError(`${req.module} has no model export "${req.exportName}"`);
   }
   const onProgress = req.progress ? (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => post({ type: 'progress', progress: p }) : undefined;
+  // Random runs are short: report at most every 100 ms.
+  let lastRunsPost = -Infinity;
+  const onRuns = req.progress
+    ? (p: { runs: number; elapsedMs: number }) => {
+        if (p.elapsedMs - lastRunsPost < 100) return;
+        lastRunsPost = p.elapsedMs;
+        post({ type: 'progress', progress: { states: 0, transitions: 0, depth: 0, elapsedMs: p.elapsedMs, runs: p.runs } });
+      }
+    : undefined;
   const report =
     req.kind === 'random'
-      ? checkRandom(model, { ...req.options, shard: req.shard, noMinimize: true })
+      ? checkRandom(model, { ...req.options, shard: req.shard, noMinimize: true, ...(onRuns ? { onProgress: onRuns } : {}) })
       : checkExhaustive(model, {
           ...req.options,
           shard: req.shard,

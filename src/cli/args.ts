@@ -16,7 +16,7 @@ export interface Parsed {
 export function parseFlags(command: string, args: readonly string[], options: OptionSpec, maxPositionals: number): Parsed {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true }) as Parsed;
+    parsed = parseArgs({ args: negativeValues(args, options), options, strict: true, allowPositionals: true }) as Parsed;
   } catch (e) {
     throw new UsageError(flagError(command, e as NodeJS.ErrnoException, options));
   }
@@ -25,6 +25,30 @@ export function parseFlags(command: string, args: readonly string[], options: Op
     throw new UsageError(`${command}: unexpected argument "${extra}" (see kuberace help ${command})`);
   }
   return parsed;
+}
+
+/** A negative number after a flag that takes a value: a value (`--seed -60901743`, as printed), not an option. */
+const NEGATIVE_NUMBER = /^-\d[\d_]*(\.\d+)?$/;
+
+/** `--flag -5` becomes `--flag=-5` for flags that take a value, which parseArgs would otherwise reject as ambiguous. */
+function negativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (name !== undefined && Object.prototype.hasOwnProperty.call(options, name) && options[name].type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 function flagError(command: string, e: NodeJS.ErrnoException, options: OptionSpec): string {

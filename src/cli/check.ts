@@ -1,14 +1,21 @@
 /** `kuberace check` (random search) and `kuberace explore` (exhaustive search). */
-import { propertyOf } from '../check/model.ts';
+import { UsageError, propertyOf } from '../check/model.ts';
+import { freshSeed } from '../check/stopwatch.ts';
 import { checkExhaustive } from '../check/exhaustive.ts';
 import { checkExhaustiveParallel, checkRandomParallel } from '../check/parallel.ts';
 import { type CheckReport, checkRandom } from '../check/random.ts';
 import { parseShard } from '../check/shard.ts';
 import { renderText } from '../report/text.ts';
 import { type OptionSpec, bool, int, oneOf, parseFlags, secondsFlag, str, strs } from './args.ts';
-import { checkedProperties, namedTrace, reportJson, saveTrace, scenarioChoice, timelineOf } from './common.ts';
+import { formatTrace } from '../trace/format.ts';
+import { checkedProperties, namedTrace, reportJson, saveTraceWithFallback, scenarioChoice, timelineOf } from './common.ts';
+import { shellQuote } from './shell.ts';
+import { type Budgets, describeCoverage, searchCoverage } from './budget.ts';
+import { EXIT_HOLDS, EXIT_INCOMPLETE, EXIT_INTERRUPTED } from './exit-codes.ts';
+import { INTERRUPTED, runSearch } from './interrupt.ts';
+import { rerunCommand } from './rerun.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
-import { modelOf, modelRefOf } from './models.ts';
+import { modelOf } from './models.ts';
 import { ProgressLine, formatCount, formatDuration } from './progress.ts';
 
 export const DEFAULT_TRACE_FILE = 'kuberace-counterexample.json';
@@ -25,6 +32,8 @@ export const CHECK_OPTIONS: OptionSpec = {
   workers: { type: 'string' },
   shard: { type: 'string' },
   'no-minimize': { type: 'boolean' },
+  strategy: { type: 'string' },
+  path: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -46,19 +55,33 @@ export const EXPLORE_OPTIONS: OptionSpec = {
 };
 
 /** Print a finished check: the JSON object, or the text report / summary. Returns the exit code. */
-function finish(io: CliIo, command: string, report: CheckReport, opts: { json: boolean; out?: string; scenarioName?: string; properties: string[] }): number {
+function finish(
+  io: CliIo,
+  command: string,
+  report: CheckReport,
+  opts: { json: boolean; out?: string; scenarioName?: string; properties: string[]; budgets?: Budgets; rerun?: string },
+): number {
   const style = stdoutStyle(io);
   if (report.result === 'violated' && report.counterexample) {
     const trace = report.counterexample;
-    const file = saveTrace(io, opts.out ?? DEFAULT_TRACE_FILE, trace);
     const timeline = timelineOf(modelOf(trace.model, command), trace);
+    const requested = opts.out ?? DEFAULT_TRACE_FILE;
     if (opts.json) {
-      io.stdout(`${JSON.stringify(reportJson(report, { scenario: trace.scenarioName ?? opts.scenarioName, properties: opts.properties, timeline, traceFile: file }), null, 2)}\n`);
-    } else {
-      io.stdout(renderText(timeline, { style }));
-      io.stdout(`\n${style.dim(summaryLine(report))}\n`);
-      io.stdout(`trace written to ${file}; replay: npx kuberace replay ${file}\n`);
+      // The JSON carries the counterexample itself, so a failed write loses nothing.
+      const saved = saveTraceWithFallback(io, requested, trace);
+      if (saved.problem) io.stderr(`kuberace: ${saved.problem}\n`);
+      const data = reportJson(report, { scenario: trace.scenarioName ?? opts.scenarioName, properties: opts.properties, timeline, traceFile: saved.file });
+      io.stdout(`${JSON.stringify(opts.rerun ? { ...data, rerun: opts.rerun } : data, null, 2)}\n`);
+      return 1;
     }
+    // Print the result first: whatever happens to the file, the counterexample is on screen.
+    io.stdout(renderText(timeline, { style }));
+    io.stdout(`\n${style.dim(summaryLine(report))}\n`);
+    const saved = saveTraceWithFallback(io, requested, trace);
+    if (saved.problem) io.stderr(`kuberace: ${saved.problem}\n`);
+    if (saved.file) io.stdout(`trace written to ${saved.file}; replay: npx kuberace replay ${shellQuote(saved.file)}\n`);
+    else io.stdout(`the trace could not be written to a file; here it is:\n${formatTrace(trace)}`);
+    if (opts.rerun) io.stdout(`rerun: ${opts.rerun}\n`);
     return 1;
   }
   if (report.result === 'violated') {
@@ -67,21 +90,28 @@ function finish(io: CliIo, command: string, report: CheckReport, opts: { json: b
     else io.stdout(`${style.red(`✗ ${report.violation?.property}: ${report.violation?.message}`)}\n`);
     return 1;
   }
+  // A bounded search that found nothing is not a proof: its own exit code, and what it missed.
+  const search = opts.budgets && report.mode === 'exhaustive' ? searchCoverage(report, opts.budgets) : undefined;
+  const code = search && !search.complete ? EXIT_INCOMPLETE : EXIT_HOLDS;
   if (opts.json) {
-    io.stdout(`${JSON.stringify(reportJson(report, { scenario: opts.scenarioName, properties: opts.properties }), null, 2)}\n`);
-    return 0;
+    io.stdout(`${JSON.stringify(reportJson(report, { scenario: opts.scenarioName, properties: opts.properties, ...(search ? { search } : {}) }), null, 2)}\n`);
+    return code;
   }
   const where = opts.scenarioName ? `scenario ${opts.scenarioName}` : 'generated scenarios';
-  io.stdout(`${style.green(`✓ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}`)}\n`);
-  io.stdout(`  ${summaryLine(report)}\n`);
-  if (report.mode === 'exhaustive' && report.stats.complete === false) {
-    io.stdout(`  ${style.yellow('incomplete: the depth, state or time budget was reached; larger budgets explore more')}\n`);
+  if (search && !search.complete) {
+    io.stdout(`${style.yellow(`⚠ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')} found, but the search is incomplete`)}\n`);
+    io.stdout(`  ${summaryLine(report)}\n`);
+    for (const line of describeCoverage(search, opts.budgets!)) io.stdout(`  ${style.yellow(line)}\n`);
+  } else {
+    io.stdout(`${style.green(`✓ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}`)}\n`);
+    io.stdout(`  ${summaryLine(report)}\n`);
   }
   const goals = Object.entries(report.coverage);
   if (goals.length) {
     io.stdout(`  coverage: ${goals.map(([g, hit]) => `${hit ? style.green('✓') : style.yellow('✗')} ${g}`).join(', ')}\n`);
   }
-  return 0;
+  if (code === EXIT_INCOMPLETE) io.stdout(`  exit code 3: no violation found, search incomplete (larger budgets explore more)\n`);
+  return code;
 }
 
 function summaryLine(r: CheckReport): string {
@@ -107,35 +137,69 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   for (const name of props) propertyOf(model, name);
   const choice = scenarioChoice(model, variant, str(p, 'scenario'), io);
   const numRuns = int(p, 'runs', 1) ?? 200;
-  const seed = int(p, 'seed', -0x80000000, 0x7fffffff);
+  // Chosen here when not given, so that an interrupted check can print it too.
+  const seed = int(p, 'seed', -0x80000000, 0x7fffffff) ?? freshSeed();
+  const path = str(p, 'path');
+  if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new UsageError(`bad --path "${path}": expected fast-check's replay path, numbers separated by colons (e.g. 12:0:3)`);
   const maxSteps = int(p, 'max-steps', 0);
   const workers = int(p, 'workers', 1, 256);
   const shardArg = str(p, 'shard');
   const shard = shardArg === undefined ? undefined : parseShard(shardArg);
+  const strategy = oneOf(p, 'strategy', ['mixed', 'uniform', 'pct'] as const);
+  const progress = new ProgressLine(io);
+  let runsDone = 0;
   const opts = {
     ...(variant !== undefined ? { variant } : {}),
     ...(props.length ? { properties: props } : {}),
+    ...(strategy ? { strategy } : {}),
     numRuns,
-    ...(seed !== undefined ? { seed } : {}),
+    seed,
+    ...(path !== undefined ? { path } : {}),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     ...(choice.scenario !== undefined ? { scenario: choice.scenario } : {}),
     ...(shard ? { shard } : {}),
     ...(bool(p, 'no-minimize') ? { noMinimize: true } : {}),
+    onProgress: (x: { runs: number }) => {
+      runsDone = Math.max(runsDone, x.runs);
+      progress.update(`check ${model.name}: ${progress.rate(x.runs, 'runs', numRuns)}`);
+    },
   };
-  const progress = new ProgressLine(io);
   progress.update(`check ${model.name}: ${formatCount(numRuns)} random runs${workers ? ` on ${workers} workers` : ''}…`, true);
-  let report: CheckReport;
+  let outcome: CheckReport | typeof INTERRUPTED;
   try {
-    report = workers ? await checkRandomParallel(await modelRefOf(model), { ...opts, workers }) : checkRandom(model, opts);
+    outcome = await runSearch(io, model, workers, {
+      inProcess: () => checkRandom(model, opts),
+      parallel: (ref, n, signal) => checkRandomParallel(ref, { ...opts, workers: n, ...(signal ? { signal } : {}) }),
+    });
   } finally {
     progress.clear();
   }
+  const json = bool(p, 'json');
+  const properties = checkedProperties(model, props);
+  if (outcome === INTERRUPTED) {
+    const where = choice.name ? `scenario ${choice.name}` : 'generated scenarios';
+    const repeat = rerunCommand('check', model.name, p, CHECK_OPTIONS, { set: { seed: String(seed) } });
+    return interrupted(io, json, {
+      head: `${model.name}/${variant ?? Object.keys(model.variants)[0]}, ${where}: no violation of ${properties.join(', ')} in the runs done`,
+      covered: `random search: at least ${formatCount(runsDone)} of ${formatCount(numRuns)} runs, seed ${seed}, ${formatDuration(progress.elapsed())}`,
+      rerun: repeat,
+      data: { model: model.name, variant: variant ?? Object.keys(model.variants)[0], mode: 'random', scenario: choice.name ?? null, properties, stats: { runs: runsDone, numRuns, seed, durationMs: progress.elapsed() } },
+    });
+  }
+  let report = outcome;
   if (report.counterexample) report = { ...report, counterexample: namedTrace(report.counterexample, choice) };
+  const found = report.counterexample?.found;
+  // fast-check's habit: the seed and path of the failing run go straight back to it.
+  const rerun =
+    found?.seed !== undefined
+      ? rerunCommand('check', model.name, p, CHECK_OPTIONS, { drop: ['workers', 'shard', 'json'], set: { seed: String(found.seed), path: found.path } })
+      : undefined;
   return finish(io, 'check', report, {
-    json: bool(p, 'json'),
+    json,
     out: str(p, 'out'),
     scenarioName: choice.name,
-    properties: checkedProperties(model, props),
+    properties,
+    ...(rerun ? { rerun } : {}),
   });
 }
 
@@ -155,31 +219,68 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
   const clock = oneOf(p, 'clock', ['idle', 'any'] as const);
   const progress = new ProgressLine(io);
   const budget = maxStates ?? 2_000_000;
+  let last = { states: 0, transitions: 0, depth: 0 };
   const opts = {
     ...(variant !== undefined ? { variant } : {}),
     ...(props.length ? { properties: props } : {}),
     scenario: choice.scenario,
-    ...(maxDepth !== undefined ? { maxDepth } : {}),
-    ...(maxStates !== undefined ? { maxStates } : {}),
+    // Budgets passed explicitly, so that the report of an incomplete search names the ones used.
+    maxDepth: maxDepth ?? 400,
+    maxStates: budget,
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
     ...(bool(p, 'shortest') ? { shortest: true } : {}),
     ...(bool(p, 'no-por') ? { por: false } : {}),
     ...(clock ? { clock } : {}),
     ...(shard ? { shard } : {}),
-    onProgress: (x: { states: number; depth: number }) => progress.update(`explore ${model.name}: ${progress.rate(x.states, 'states', budget, true)}, depth ${x.depth}`),
+    onProgress: (x: { states: number; transitions: number; depth: number }) => {
+      last = { states: x.states, transitions: x.transitions, depth: x.depth };
+      progress.update(`explore ${model.name}: ${progress.rate(x.states, 'states', budget, true)}, depth ${x.depth}`);
+    },
   };
   progress.update(`explore ${model.name}: starting…`, true);
-  let report: CheckReport;
+  let outcome: CheckReport | typeof INTERRUPTED;
   try {
-    report = workers ? await checkExhaustiveParallel(await modelRefOf(model), { ...opts, workers }) : checkExhaustive(model, opts);
+    outcome = await runSearch(io, model, workers, {
+      inProcess: () => checkExhaustive(model, opts),
+      parallel: (ref, n, signal) => checkExhaustiveParallel(ref, { ...opts, workers: n, ...(signal ? { signal } : {}) }),
+    });
   } finally {
     progress.clear();
   }
+  const json = bool(p, 'json');
+  const properties = checkedProperties(model, props);
+  if (outcome === INTERRUPTED) {
+    const v = variant ?? Object.keys(model.variants)[0];
+    return interrupted(io, json, {
+      head: `${model.name}/${v}, scenario ${choice.name}: no violation of ${properties.join(', ')} in the states explored`,
+      covered: `exhaustive search: ${
+        last.states
+          ? `at least ${formatCount(last.states)} states, ${formatCount(last.transitions)} transitions, depth ${last.depth} (as last reported)`
+          : 'fewer than 10,000 states (the search reports every 10,000)'
+      }, ${formatDuration(progress.elapsed())}; incomplete, no depth is known to be covered completely`,
+      rerun: rerunCommand('explore', model.name, p, EXPLORE_OPTIONS),
+      data: { model: model.name, variant: v, mode: 'exhaustive', scenario: choice.name ?? null, properties, stats: { ...last, durationMs: progress.elapsed(), complete: false } },
+    });
+  }
+  let report = outcome;
   if (report.counterexample) report = { ...report, counterexample: namedTrace(report.counterexample, choice) };
   return finish(io, 'explore', report, {
-    json: bool(p, 'json'),
+    json,
     out: str(p, 'out'),
     scenarioName: choice.name,
-    properties: checkedProperties(model, props),
+    properties,
+    budgets: { maxDepth: maxDepth ?? 400, maxStates: budget, ...(maxTimeMs !== undefined ? { maxTimeMs } : {}), shortest: bool(p, 'shortest'), merged: workers !== undefined },
   });
+}
+
+/** After Ctrl-C: what was covered (TLC prints it too), as text or one JSON object; exit 130. */
+function interrupted(io: CliIo, json: boolean, s: { head: string; covered: string; rerun: string; data: Record<string, unknown> }): number {
+  if (json) {
+    const { stats, ...rest } = s.data;
+    io.stdout(`${JSON.stringify({ ...rest, result: 'interrupted', stats }, null, 2)}\n`);
+  } else {
+    const style = stdoutStyle(io);
+    io.stdout(`${style.yellow(`⚠ interrupted (Ctrl-C): ${s.head}`)}\n  ${s.covered}\n  run again: ${s.rerun}\n`);
+  }
+  return EXIT_INTERRUPTED;
 }

@@ -1,6 +1,7 @@
 /** Pieces shared by the CLI commands: scenarios from flags, timelines of traces, the --json shape. */
-import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { contextFor, target } from '../check/context.ts';
 import { type ModelDef, UsageError } from '../check/model.ts';
 import type { CheckReport } from '../check/random.ts';
@@ -8,7 +9,9 @@ import type { Scenario } from '../engine/system.ts';
 import { kubeList } from '../report/json.ts';
 import { type Timeline, buildTimeline } from '../report/timeline.ts';
 import type { TraceFile } from '../trace/format.ts';
+import { fsReason } from '../trace/fs-error.ts';
 import { writeTraceFile } from '../trace/replay.ts';
+import type { Coverage } from './budget.ts';
 import type { CliIo } from './io.ts';
 import { checkScenarioKinds, looksLikeFile, readScenarioFile } from './scenario-file.ts';
 
@@ -53,21 +56,41 @@ export function timelineOf(model: ModelDef<any>, trace: TraceFile, variant?: str
   return buildTimeline(ctx, { ...trace, variant: t.variant, steps: steps ?? trace.steps });
 }
 
-/** Write a trace file (relative to cwd), as one-line errors. */
-export function saveTrace(io: CliIo, path: string, trace: TraceFile): string {
-  const full = resolve(io.cwd, path);
+/** Where a counterexample's trace went: the file asked for, a fallback, or nowhere. */
+export interface SavedTrace {
+  /** The file written (as the user wrote it, or the fallback's absolute path); undefined if none could be. */
+  readonly file?: string;
+  /** Why the requested file was not written (one line, for stderr). */
+  readonly problem?: string;
+}
+
+/**
+ * Write a trace file (relative to cwd). A found counterexample must not be lost: when the
+ * file cannot be written, the trace goes to a fresh temporary directory instead, and
+ * `problem` says so in words ("permission denied", "is a directory").
+ */
+export function saveTraceWithFallback(io: CliIo, path: string, trace: TraceFile): SavedTrace {
   try {
-    writeTraceFile(full, trace);
+    writeTraceFile(resolve(io.cwd, path), trace);
+    return { file: path };
   } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const why = `cannot write ${path}: ${fsReason(e)}`;
+    try {
+      const name = /\.json$/i.test(basename(path)) ? basename(path) : 'kuberace-counterexample.json';
+      // A directory of our own: a predictable name in a shared /tmp could be a planted link.
+      const file = join(mkdtempSync(join(tmpdir(), 'kuberace-')), name);
+      writeTraceFile(file, trace);
+      return { file, problem: `${why}; trace written to ${file} instead` };
+    } catch (e2) {
+      return { problem: `${why}; nor to a temporary file (${fsReason(e2)})` };
+    }
   }
-  return path;
 }
 
 /** The one JSON object `check --json` and `explore --json` print. */
 export function reportJson(
   report: CheckReport,
-  extra: { scenario?: string; properties: readonly string[]; timeline?: Timeline; traceFile?: string },
+  extra: { scenario?: string; properties: readonly string[]; timeline?: Timeline; traceFile?: string; search?: Coverage },
 ): Record<string, unknown> {
   const { runs, steps, states, durationMs, ...rest } = report.stats;
   const violated = report.result === 'violated';
@@ -82,6 +105,7 @@ export function reportJson(
     violation: report.violation ?? null,
     stats: { runs: runs ?? null, steps, states: states ?? null, durationMs, ...rest },
     coverage: report.coverage,
+    ...(extra.search ? { search: extra.search } : {}),
     ...(violated
       ? {
           counterexample: report.counterexample ?? null,

@@ -1,5 +1,6 @@
 /** Where the CLI writes and what it knows of its terminal: injected so tests run `main` in-process. */
 import { type Style, ansi, plain } from '../report/style.ts';
+import { EXIT_INTERRUPTED } from './exit-codes.ts';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -9,6 +10,11 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative paths (--out, --scenario FILE, trace files) resolve against this. */
   readonly cwd: string;
+  /**
+   * Listen for Ctrl-C (SIGINT); returns the unsubscribe function. Absent: nothing can
+   * interrupt a command (in-process tests), and searches run in this thread.
+   */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 export function processIo(): CliIo {
@@ -19,6 +25,23 @@ export function processIo(): CliIo {
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    onInterrupt: (handler) => {
+      // The listener stays after unsubscribing: a terminal's Ctrl-C reaches bin/kuberace.mjs
+      // too, which forwards it again, and that second SIGINT must not kill the summary being
+      // printed. After a search that was not interrupted, Ctrl-C exits at once with 130.
+      let state: 'listening' | 'interrupted' | 'done' = 'listening';
+      process.on('SIGINT', () => {
+        if (state === 'listening') {
+          state = 'interrupted';
+          handler();
+        } else if (state === 'done') {
+          process.exit(EXIT_INTERRUPTED);
+        }
+      });
+      return () => {
+        if (state === 'listening') state = 'done';
+      };
+    },
   };
 }
 

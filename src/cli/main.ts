@@ -1,7 +1,8 @@
 /**
- * The kuberace command line. `main(argv, io)` runs one command and returns its exit code:
- * 0 every property holds, 1 a property is violated, 2 bad usage or input (one line on stderr,
- * never a stack trace; `--debug` adds the stack of an unexpected error).
+ * The kuberace command line. `main(argv, io)` runs one command and returns its exit code
+ * (./exit-codes.ts): 0 every property holds, 1 a property is violated, 2 bad usage or input
+ * (one line on stderr, never a stack trace; `--debug` adds the stack of an unexpected error),
+ * 3 explore found nothing within its budgets, 4 a replay did not reproduce, 130 interrupted.
  */
 import { ModelChangedError, } from '../check/execute.ts';
 import { UsageError } from '../check/model.ts';
@@ -13,12 +14,14 @@ import { type CliIo, processIo } from './io.ts';
 import { listCommand } from './list.ts';
 import { matrixCommand } from './matrix.ts';
 import { replayCommand } from './replay.ts';
+import { SERVE_HELP, serveCommand } from './serve.ts';
 
-export const EXIT_HOLDS = 0;
-export const EXIT_VIOLATED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_CODES_HELP, EXIT_HOLDS, EXIT_USAGE } from './exit-codes.ts';
+
+export { EXIT_HOLDS, EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_NOT_REPRODUCED, EXIT_USAGE, EXIT_VIOLATED } from './exit-codes.ts';
 
 const HELP: Record<string, string> = {
+  serve: SERVE_HELP,
   '': `kuberace — find races in Kubernetes controllers by deterministic simulation and model checking
 
 usage: kuberace <command> [options]
@@ -29,10 +32,11 @@ commands:
   explore <model> [options]          exhaustive search of every interleaving of one scenario
   replay <trace.json> [options]      re-run a counterexample, render it (text, json, mermaid, yaml, html)
   matrix <model> [options]           every variant x property, written to a Markdown file
+  serve <trace.json> [options]       the state at a step of a counterexample as a read-only API for kubectl
   demo                               the Kube-OVN #4898 race, found and explained (npm start)
   help [command]                     this text, or a command's options
 
-exit codes: 0 all properties hold, 1 a property is violated, 2 bad usage or input
+${EXIT_CODES_HELP}
 global options: --debug (stack traces of internal errors), --version, --help
 `,
   list: `usage: kuberace list [model] [--json]
@@ -47,6 +51,8 @@ global options: --debug (stack traces of internal errors), --version, --help
   --variant V           model variant (default: the first; see kuberace list)
   --runs N              random runs (default 200)
   --seed S              fast-check seed (default random; printed, pass it back to repeat)
+  --path P              fast-check replay path: with --seed, straight to a failing run
+                        (a failure prints this rerun command; Ctrl-C prints the seed)
   --max-steps N         longest random schedule before the default policy settles (default 60)
   --scenario NAME|FILE  a named scenario or a scenario .yaml file (default: generated ones)
   --property P          check only this property (repeatable; default all)
@@ -54,11 +60,14 @@ global options: --debug (stack traces of internal errors), --version, --help
   --workers N           split the runs over N worker threads
   --shard i/n           run only shard i of n (CI matrix jobs; 1-based)
   --no-minimize         keep fast-check's shrunk counterexample as it is
+  --strategy S         how schedules are drawn: mixed (default: uniform or PCT priorities), uniform, pct
   --json                print one JSON object instead of the report
 `,
   explore: `usage: kuberace explore <model> [options]
   Exhaustive search (DFS with sleep-set partial-order reduction, or BFS with --shortest)
-  of every interleaving of one scenario, within a depth, state and time budget.
+  of every interleaving of one scenario, within a depth, state and time budget. Exit 0
+  when no property is violated and the search was complete; exit 3 when nothing was found
+  but a budget cut it short (the report says which, and which depth was fully covered).
 
   --variant V           model variant (default: the first)
   --scenario NAME|FILE  a named scenario or a scenario .yaml file (default: the model's first)
@@ -78,7 +87,10 @@ global options: --debug (stack traces of internal errors), --version, --help
   Re-executes a trace file. On its own variant the replay is strict (a step that is no
   longer enabled means the model changed); with --variant another variant runs the same
   schedule (skipping steps that are not enabled there) and reports whether the violation
-  still occurs: exit 0 when the property holds there, 1 when it is still violated.
+  still occurs: exit 0 when the property holds there, 1 when it is still violated. On its
+  own variant a replay that no longer violates the property exits 4 (the model or the
+  property changed); the trace's fingerprints of the property and the variant config say
+  which ("drift"), or "no fingerprint recorded" for older traces.
 
   --variant V           replay against this variant
   --format F            text (default), json, mermaid, yaml or html
@@ -120,6 +132,7 @@ const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
   matrix: matrixCommand,
   demo: demoCommand,
+  serve: serveCommand,
 };
 
 /** One line: newlines folded, long messages cut. */

@@ -8,8 +8,10 @@
  * default seed and state budgets the same command writes the same file (a search cut by the
  * time budget says so in its cell, since then the numbers depend on the machine).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { fsReason } from '../trace/fs-error.ts';
+import { writeFileSafely } from '../trace/write-file.ts';
+import { resolve } from 'node:path';
 import { type ModelDef, UsageError, propertyOf } from '../check/model.ts';
 import { type OptionSpec, int, parseFlags, secondsFlag, str, strs } from './args.ts';
 import { version } from './common.ts';
@@ -191,10 +193,9 @@ export function matrixCommand(args: readonly string[], io: CliIo): number {
       : 'no exhaustive search.');
   const text = spliceMatrix(existing, matrixMarkdown(model, result, header), model.name);
   try {
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, text);
+    writeFileSafely(outPath, text);
   } catch (e) {
-    throw new UsageError(`cannot write ${outFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${outFile}: ${fsReason(e)}`);
   }
   io.stdout(`wrote ${outFile} (${variants.length} variants x ${properties.length} properties, ${formatDuration(total())})\n`);
   return 0;

@@ -1,5 +1,4 @@
 /** `kuberace replay <trace.json>`: re-execute a counterexample and render it. */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../check/model.ts';
 import { renderHtml } from '../report/html.ts';
@@ -8,11 +7,17 @@ import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
 import { renderYaml } from '../report/yaml.ts';
 import { TraceFormatError } from '../trace/format.ts';
+import { fsReason } from '../trace/fs-error.ts';
+import { writeFileSafely } from '../trace/write-file.ts';
 import { type ReplayResult, describeReplay, readTraceFile, replayTrace } from '../trace/replay.ts';
 import { type OptionSpec, oneOf, parseFlags, str } from './args.ts';
+import { EXIT_HOLDS, EXIT_NOT_REPRODUCED, EXIT_VIOLATED } from './exit-codes.ts';
+import { describeDefinitions } from '../trace/definitions.ts';
 import { timelineOf } from './common.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
 import { modelOf, models } from './models.ts';
+
+const NOT_REPRODUCED = '✗ not reproduced on the variant the trace was recorded on: the model or a property changed since (exit 4)';
 
 export const FORMATS = ['text', 'json', 'mermaid', 'yaml', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -23,6 +28,11 @@ export const REPLAY_OPTIONS: OptionSpec = {
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** On the variant it was recorded on, the recorded violation did not happen at all: the model or a property changed. */
+function notReproduced(r: ReplayResult): boolean {
+  return r.variant === r.recordedVariant && (r.status === 'holds' || r.status === 'no-stable-state');
+}
 
 function replayData(r: ReplayResult): Record<string, unknown> {
   return {
@@ -35,6 +45,8 @@ function replayData(r: ReplayResult): Record<string, unknown> {
       stillViolated: r.stillViolated,
       skipped: r.skipped,
       summary: describeReplay(r),
+      notReproducedOnOwnVariant: notReproduced(r),
+      definitions: r.definitions,
     },
   };
 }
@@ -65,7 +77,10 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
       const line = describeReplay(result);
       const verdict = result.stillViolated ? style.red(line) : result.status === 'holds' ? style.green(line) : style.yellow(line);
       const skipped = result.skipped.map((s) => `  skipped recorded step ${s.step} (not enabled on ${result.variant}): ${s.id}`);
-      out = `${renderText(timeline, { style })}\n${[verdict, ...skipped].join('\n')}\n`;
+      const drift = describeDefinitions(result.definitions, result.recordedVariant, result.expected.property);
+      const lines = [verdict, ...skipped, result.definitions.status === 'changed' ? style.yellow(drift) : drift];
+      if (notReproduced(result)) lines.push(style.red(NOT_REPRODUCED));
+      out = `${renderText(timeline, { style })}\n${lines.join('\n')}\n`;
       break;
     }
     case 'json':
@@ -78,19 +93,25 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
       out = renderMermaid(timeline);
       break;
     case 'html':
-      out = renderHtml(timeline);
+      out = renderHtml(timeline, { traceFile: file });
       break;
   }
   const target = str(p, 'out');
   if (target !== undefined) {
     try {
-      writeFileSync(resolve(io.cwd, target), out);
+      writeFileSafely(resolve(io.cwd, target), out);
     } catch (e) {
-      throw new UsageError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot write ${target}: ${fsReason(e)}`);
     }
-    io.stdout(`${describeReplay(result)}\nwrote ${format} report to ${target}\n`);
+    // One summary line, plus what needs attention: drift, a trace without fingerprints, no reproduction.
+    const extra = [
+      ...(result.definitions.status === 'unchanged' ? [] : [describeDefinitions(result.definitions, result.recordedVariant, result.expected.property)]),
+      ...(notReproduced(result) ? [NOT_REPRODUCED] : []),
+    ];
+    io.stdout(`${[describeReplay(result), ...extra].join('\n')}\nwrote ${format} report to ${target}\n`);
   } else {
     io.stdout(out);
   }
-  return result.status === 'holds' ? 0 : 1;
+  if (notReproduced(result)) return EXIT_NOT_REPRODUCED;
+  return result.status === 'holds' ? EXIT_HOLDS : EXIT_VIOLATED;
 }

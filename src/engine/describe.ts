@@ -29,6 +29,8 @@ export function describeEffect(e: Effect): string {
       return `UNLOCK ${e.mutex}(${e.key})`;
     case 'external':
       return `CALL ${e.system}.${e.call}(${describeArgs(e.args)})`;
+    case 'sleep':
+      return `SLEEP ${formatTime(e.ms)}`;
     default:
       return e.op;
   }

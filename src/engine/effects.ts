@@ -14,6 +14,26 @@
  */
 import type { DeleteOptions, KubeObject, ListOptions, StoredObject } from '../api/types.ts';
 
+/**
+ * An effect a handler yields (what the {@link ReconcileContext} helpers build). Scheduling
+ * points: get, list, create, update, updateStatus, patch, delete, lock, external. Handlers
+ * never build effects by hand; the type appears in generator signatures.
+ *
+ * @example
+ * ```ts
+ * function* ensureGone(ctx: ReconcileContext, ns: string, name: string): Generator<Effect, boolean, unknown> {
+ *   try {
+ *     yield* ctx.client.delete('Backup', ns, name);
+ *     return true;
+ *   } catch (e) {
+ *     if (isNotFound(e)) return false;
+ *     throw e;
+ *   }
+ * }
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type Effect =
   // Scheduling points
   | { readonly op: 'get'; readonly kind: string; readonly namespace?: string; readonly name: string }
@@ -38,6 +58,8 @@ export type Effect =
     }
   | { readonly op: 'lock'; readonly mutex: string; readonly key: string }
   | { readonly op: 'external'; readonly system: string; readonly call: string; readonly args: unknown }
+  /** time.Sleep: resumable once the clock reaches `until` (set by the engine when the handler pauses). */
+  | { readonly op: 'sleep'; readonly ms: number; readonly until?: number }
   // Local effects
   | { readonly op: 'unlock'; readonly mutex: string; readonly key: string }
   | { readonly op: 'listerGet'; readonly kind: string; readonly namespace?: string; readonly name: string }
@@ -50,6 +72,16 @@ export type Effect =
   | { readonly op: 'now' }
   | { readonly op: 'log'; readonly message: string };
 
+/**
+ * The `op` of an {@link Effect} (`'get'`, `'create'`, `'external'`, `'lock'`, ...).
+ *
+ * @example
+ * ```ts
+ * const writes: readonly EffectOp[] = ['create', 'update', 'updateStatus', 'patch', 'delete'];
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type EffectOp = Effect['op'];
 
 const schedulingOps: ReadonlySet<EffectOp> = new Set<EffectOp>([
@@ -62,6 +94,7 @@ const schedulingOps: ReadonlySet<EffectOp> = new Set<EffectOp>([
   'delete',
   'lock',
   'external',
+  'sleep',
 ]);
 
 export function isSchedulingPoint(e: Effect): boolean {
@@ -69,28 +102,86 @@ export function isSchedulingPoint(e: Effect): boolean {
 }
 
 export function isApiCall(e: Effect): boolean {
-  return schedulingOps.has(e.op) && e.op !== 'lock' && e.op !== 'external';
+  return schedulingOps.has(e.op) && e.op !== 'lock' && e.op !== 'external' && e.op !== 'sleep';
 }
 
 export function isEffect(value: unknown): value is Effect {
   return typeof value === 'object' && value !== null && typeof (value as { op?: unknown }).op === 'string';
 }
 
-/** What a handler returns: nothing (success), or a controller-runtime style requeue request (Q6). */
+/**
+ * What a reconcile handler returns: nothing (success), or a requeue request (controller-runtime's
+ * `Result{Requeue, RequeueAfter}`, Q6).
+ *
+ * @example
+ * ```ts
+ * const later: ReconcileResult = { requeueAfterMs: 5_000 };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type ReconcileResult = void | undefined | { readonly requeue?: boolean; readonly requeueAfterMs?: number };
 
-/** A reconcile handler: a generator over effects. Throwing an ApiError or a ReconcileError = returning an error (rate-limited requeue). */
+/**
+ * A reconcile handler: `(ctx, key) => Generator`. Returning ends the item (`Forget`);
+ * throwing an {@link ApiError} or {@link ReconcileError} requeues it with rate limiting;
+ * `{ requeue: true }` / `{ requeueAfterMs }` requeue without an error.
+ *
+ * @example
+ * ```ts
+ * const reconcile: Reconciler = function* (ctx, key) {
+ *   yield* ctx.log(`reconcile ${key}`);
+ *   return { requeueAfterMs: 30_000 };
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type Reconciler<M = unknown> = (ctx: ReconcileContext<M>, key: string) => Generator<Effect, ReconcileResult, unknown>;
 
-/** A plain task body (startup code, periodic GC). Errors are logged, like `klog.Error` in a `wait.Until` loop. */
+/**
+ * A start-up or periodic task body (start-up code, periodic GC): `(ctx) => Generator`. Errors
+ * are logged, like `klog.Error` in a `wait.Until` loop.
+ *
+ * @example
+ * ```ts
+ * const initCache: Task<{ ready: boolean }> = function* (ctx) {
+ *   yield* ctx.updateMemory(() => ({ ready: true }));
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type Task<M = unknown> = (ctx: ReconcileContext<M>) => Generator<Effect, void, unknown>;
 
-/** An error a handler returns on purpose (Go's `return err`): the item is requeued with rate limiting. */
+/**
+ * An error a handler returns on purpose (Go's `return err`): the item is requeued with rate
+ * limiting, and the message appears in the execution log.
+ *
+ * @example
+ * ```ts
+ * if (subnets.length > 0) throw new ReconcileError(`please delete subnet ${subnets[0]} first`);
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export class ReconcileError extends Error {
   override readonly name = 'ReconcileError';
 }
 
-/** Typed client API for handlers. Every call is a scheduling point. */
+/**
+ * The typed API client of a handler: get, list, create, update, updateStatus, patch (JSON
+ * merge patch, optionally on /status), delete. Every call reads or writes the current server
+ * state and is a scheduling point.
+ *
+ * @example
+ * ```ts
+ * const fresh = yield* ctx.client.get<Backup>('Backup', ns, name);
+ * yield* ctx.client.patch('Backup', ns, name, { status: { phase: 'Done' } }, 'status');
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface Client {
   get<T extends StoredObject = StoredObject>(kind: string, namespace: string | undefined, name: string): Generator<Effect, T, unknown>;
   list<T extends StoredObject = StoredObject>(kind: string, options?: ListOptions): Generator<Effect, T[], unknown>;
@@ -113,13 +204,46 @@ export interface Client {
   ): Generator<Effect, { deleted: boolean; object: StoredObject }, unknown>;
 }
 
-/** A lister over the controller's informer cache (W5): may be stale. `get` throws NotFound like Go listers. */
+/**
+ * A lister over the controller's informer cache (W5): may be stale; `get` throws NotFound like
+ * a Go lister.
+ *
+ * @example
+ * ```ts
+ * const backups: Lister<Backup> = ctx.lister<Backup>('Backup');
+ * const all = yield* backups.list({ namespace: 'default' });
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface Lister<T extends StoredObject = StoredObject> {
   get(namespace: string | undefined, name: string): Generator<Effect, T, unknown>;
   list(options?: ListOptions): Generator<Effect, T[], unknown>;
 }
 
-/** What a reconcile handler can do. */
+/**
+ * What a reconcile handler can do: API calls (`client`), cached reads (`lister`), keyed
+ * mutexes, memory, external calls, queue operations, time and logs. Handlers are generator
+ * functions and `yield*` every call; API, mutex and external calls are scheduling points
+ * where other handlers and users may interleave.
+ *
+ * @example
+ * ```ts
+ * function* reconcileBackup(ctx: ReconcileContext, key: string) {
+ *   const [ns, name] = key.split('/');
+ *   let b: StoredObject;
+ *   try {
+ *     b = yield* ctx.lister('Backup').get(ns, name);
+ *   } catch (e) {
+ *     if (isNotFound(e)) return;
+ *     throw e;
+ *   }
+ *   yield* ctx.external('snapshots', 'create', { id: `${ns}/${name}` });
+ * }
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface ReconcileContext<M = unknown> {
   readonly client: Client;
   lister<T extends StoredObject = StoredObject>(kind: string): Lister<T>;
@@ -142,6 +266,11 @@ export interface ReconcileContext<M = unknown> {
   forget(queue: string, key: string): Generator<Effect, void, unknown>;
   /** Simulation time in ms. */
   now(): Generator<Effect, number, unknown>;
+  /**
+   * Go's time.Sleep: a scheduling point the handler leaves only once `ms` of simulated time have
+   * passed (with the idle-only clock of exhaustive search, after everything else that can run).
+   */
+  sleep(ms: number): Generator<Effect, void, unknown>;
   /** A line for the execution log (like klog). */
   log(message: string): Generator<Effect, void, unknown>;
 }
@@ -196,5 +325,6 @@ export const reconcileContext: ReconcileContext<any> = {
   enqueueRateLimited: (queue, key) => perform({ op: 'enqueue', queue, key, rateLimited: true }),
   forget: (queue, key) => perform({ op: 'forget', queue, key }),
   now: () => perform({ op: 'now' }),
+  sleep: (ms) => perform({ op: 'sleep', ms }),
   log: (message) => perform({ op: 'log', message }),
 };

@@ -6,8 +6,9 @@
  *   compare them for equality (M4): two interleavings that wrote the same objects in a
  *   different order reach the same abstract state;
  * - the global RV and uid counters are left out for the same reason;
- * - pending watch events are compared per object: only one object's events are ordered (W2),
- *   so interleaved writes to different objects reach one state.
+ * - pending watch events keep their order: one informer's DeltaFIFO pops keys in stream order
+ *   (W2), so two interleavings that emitted events of one kind in another order differ until
+ *   the events are delivered; interleaved writes to objects of different kinds reach one state.
  * Time is abstracted by mode:
  * - `exact`: everything, clock and retry counters included;
  * - `time-abstract` (exhaustive search): the clock, per-item failure counts, the token bucket
@@ -235,23 +236,13 @@ function canon(value: unknown, cacheIt = true): Canon {
 
 // --- engine structures ------------------------------------------------------------------------
 
-function compareKeys(x: PendingEvent, y: PendingEvent): number {
-  return x.key < y.key ? -1 : x.key > y.key ? 1 : 0;
-}
-
 function informerCanon(inf: InformerState): Canon {
   let c = informerCache.get(inf);
   if (c) return c;
   const m = new Mixer(10);
   m.mix(canon(inf.cache));
-  // A stable sort by key keeps each object's own event order (W2).
-  let pending = inf.pending;
-  for (let i = 1; i < pending.length; i++) {
-    if (pending[i - 1].key > pending[i].key) {
-      pending = [...pending].sort(compareKeys);
-      break;
-    }
-  }
+  // The DeltaFIFO's order across keys decides what can be delivered next (W2): hash it as is.
+  const pending = inf.pending;
   for (let i = 0; i < pending.length; i++) {
     const ev = pending[i];
     m.mix(hashString(ev.type));

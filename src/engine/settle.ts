@@ -98,6 +98,7 @@ function lastTimer(sim: Simulator, world: World): number {
     const c = world.controllers[def.name];
     for (const q of Object.values(c.queues)) for (const d of q.delayed) last = Math.max(last, d.readyAt);
     for (const due of Object.values(c.timers)) last = Math.max(last, due);
+    for (const f of Object.values(c.inflight)) if (f.pending.op === 'sleep') last = Math.max(last, f.pending.until!);
   }
   return last;
 }

@@ -22,6 +22,7 @@ import type { ApiEnv, ApiResult, ApiState, KubeObject, ListOptions, StoredObject
 import { describeEffect, formatTime } from './describe.ts';
 import { type Effect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
 import { emptyFootprint, type Footprint } from './footprint.ts';
+import { appendEvent, applyDelta, deltaLabel, popDeltas, popSizes, relist, resync, startInformer } from './informer.ts';
 import { withKey, withoutKey } from './records.ts';
 import { matchesSelector } from './selector.ts';
 import { nextInt, seedState } from './rng.ts';
@@ -42,7 +43,8 @@ import type { ControllerState, EffectResult, Failure, Inflight, InformerState, P
 
 export type Action =
   | { readonly kind: 'user'; readonly id: string; readonly actor: string; readonly op: UserOp }
-  | { readonly kind: 'deliver'; readonly id: string; readonly actor: string; readonly controller: string; readonly informer: string; readonly index: number }
+  /** Pop the head key of an informer's DeltaFIFO with its first `count` pending deltas (W2). */
+  | { readonly kind: 'deliver'; readonly id: string; readonly actor: string; readonly controller: string; readonly informer: string; readonly count: number }
   | { readonly kind: 'begin'; readonly id: string; readonly actor: string; readonly controller: string; readonly queue: string }
   | { readonly kind: 'beginTask'; readonly id: string; readonly actor: string; readonly controller: string; readonly task: string }
   | { readonly kind: 'resume'; readonly id: string; readonly actor: string; readonly controller: string; readonly inflight: string; readonly fail: boolean }
@@ -205,8 +207,19 @@ class WatchedEvent implements PendingEvent {
 
 function deliverId(ev: PendingEvent, ctrl: string): string {
   if (ev instanceof WatchedEvent) return ev.deliverId(ctrl);
-  const label = ev.type === 'DELETED' && ev.tombstone ? 'DELETED(tombstone)' : ev.type;
-  return `deliver ${ev.key} ${label} -> ${ctrl}`;
+  return `deliver ${ev.key} ${deltaLabel(ev)} -> ${ctrl}`;
+}
+
+/** A pop of more than one delta: `deliver IP/a ADDED+MODIFIED -> ctrl`. */
+function deliverManyId(pending: readonly PendingEvent[], count: number, ctrl: string): string {
+  const key = pending[0].key;
+  const labels: string[] = [];
+  for (const ev of pending) {
+    if (ev.key !== key) continue;
+    labels.push(deltaLabel(ev));
+    if (labels.length === count) break;
+  }
+  return `deliver ${key} ${labels.join('+')} -> ${ctrl}`;
 }
 
 const clockIds = new Map<number, string>();
@@ -394,15 +407,7 @@ export class Simulator {
   /** A controller process just started: empty queues and memory, caches about to receive the initial list. */
   private freshController(def: ControllerDef<any>, api: ApiState, restarts: number): ControllerState {
     const informers: Record<string, InformerState> = {};
-    for (const kind of Object.keys(def.watches)) {
-      const pending: PendingEvent[] = listObjects(api, kind).map((object) => ({
-        type: 'ADDED' as const,
-        key: keyOf(object),
-        object,
-        initial: true,
-      }));
-      informers[kind] = { cache: {}, pending, unsynced: pending.length };
-    }
+    for (const kind of Object.keys(def.watches)) informers[kind] = startInformer(listObjects(api, kind));
     const queues: Record<string, wq.QueueState> = {};
     for (const [name, q] of Object.entries(def.queues)) queues[name] = wq.emptyQueue(q.rateLimiter);
     // Without start-up code the controller is started at once; periodic tasks are due after their initial delay.
@@ -449,16 +454,15 @@ export class Simulator {
   private controllerActions(world: World, def: ControllerDef<any>, out: Action[]): void {
     const c = world.controllers[def.name];
     const ctrl = def.name;
-    // Informer deliveries: the oldest pending event of each object (per-object order, W2).
+    // Informer deliveries: each informer's DeltaFIFO pops its head key (W2).
     let synced = true;
     for (const kind in c.informers) {
       const inf = c.informers[kind];
       if (inf.unsynced !== 0) synced = false;
-      const pending = inf.pending;
-      next: for (let index = 0; index < pending.length; index++) {
-        const ev = pending[index];
-        for (let j = 0; j < index; j++) if (pending[j].key === ev.key) continue next;
-        out.push({ kind: 'deliver', id: deliverId(ev, ctrl), actor: ctrl, controller: ctrl, informer: kind, index });
+      if (inf.pending.length === 0) continue;
+      for (const count of popSizes(inf)) {
+        const id = count === 1 ? deliverId(inf.pending[0], ctrl) : deliverManyId(inf.pending, count, ctrl);
+        out.push({ kind: 'deliver', id, actor: ctrl, controller: ctrl, informer: kind, count });
       }
     }
     // In-flight handlers paused at a scheduling point.
@@ -468,9 +472,10 @@ export class Simulator {
       const f = c.inflight[id];
       const p = f.pending;
       if (p.op === 'lock' && c.locks[f instanceof InflightRecord ? f.lockKey() : `${p.mutex}/${p.key}`] !== undefined) continue;
+      if (p.op === 'sleep' && world.clock < p.until!) continue;
       const base = this.resumeId(f);
       out.push({ kind: 'resume', id: base, actor: ctrl, controller: ctrl, inflight: id, fail: false });
-      if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external') {
+      if (world.faults.apiErrors > 0 && p.op !== 'lock' && p.op !== 'external' && p.op !== 'sleep') {
         out.push({ kind: 'resume', id: `${base} !fail`, actor: 'fault', controller: ctrl, inflight: id, fail: true });
       }
     }
@@ -558,6 +563,10 @@ export class Simulator {
         const due = c.timers[task];
         if (due > world.clock && (next === undefined || due < next)) next = due;
       }
+      for (const id in c.inflight) {
+        const p = c.inflight[id].pending;
+        if (p.op === 'sleep' && p.until! > world.clock && (next === undefined || p.until! < next)) next = p.until!;
+      }
     }
     return next;
   }
@@ -573,7 +582,7 @@ export class Simulator {
         this.runUser(txn, action);
         break;
       case 'deliver':
-        this.runDeliver(txn, action.controller, action.informer, action.index, action.id);
+        this.runDeliver(txn, action.controller, action.informer, action.count, action.id);
         break;
       case 'begin':
         this.runBegin(txn, action.controller, action.queue, action.id);
@@ -641,7 +650,7 @@ export class Simulator {
         if (!inf) continue;
         const key = keyOf(ev.object);
         txn.write(`pending/${def.name}/${key}`);
-        c = { ...c, informers: { ...c.informers, [ev.object.kind]: { ...inf, pending: [...inf.pending, new WatchedEvent(ev.type, key, ev.object)] } } };
+        c = { ...c, informers: { ...c.informers, [ev.object.kind]: appendEvent(inf, new WatchedEvent(ev.type, key, ev.object)) } };
         changed = true;
       }
       if (changed) txn.setController(def.name, c);
@@ -692,10 +701,21 @@ export class Simulator {
         const m = e.object.metadata ?? {};
         const name = m.name ?? '';
         const kind = e.object.kind ?? '';
-        request = { verb: e.op, kind, namespace: m.namespace, name, object: e.object, oldObject: stored(kind, m.namespace, name), actor };
+        request = { verb: e.op, kind, namespace: m.namespace, name, object: e.object, oldObject: stored(kind, m.namespace, name), actor, ...(e.op === 'updateStatus' ? { subresource: 'status' as const } : {}) };
         break;
       }
-      case 'patch':
+      case 'patch': {
+        // A webhook validates the object the patch would store: apply it to a scratch copy of the
+        // state (pure); if it fails, the real call fails the same way after admission.
+        let object: KubeObject | undefined;
+        try {
+          object = patchObject(txn.world.api, new StepApiEnv(txn.world.clock, txn.world.rng), e.kind, e.namespace, e.name, e.patch, { subresource: e.subresource }).result as KubeObject;
+        } catch {
+          object = undefined;
+        }
+        request = { verb: e.op, kind: e.kind, namespace: e.namespace, name: e.name, object, oldObject: stored(e.kind, e.namespace, e.name), actor, ...(e.subresource ? { subresource: 'status' as const } : {}) };
+        break;
+      }
       case 'delete':
         request = { verb: e.op, kind: e.kind, namespace: e.namespace, name: e.name, oldObject: stored(e.kind, e.namespace, e.name), actor };
         break;
@@ -703,8 +723,12 @@ export class Simulator {
         return;
     }
     if (request.oldObject) txn.read(`api/${keyOf(request.oldObject)}`);
+    const list = (kind: string) => {
+      txn.read(`api/${kind}/*`);
+      return listObjects(txn.world.api, kind);
+    };
     for (const hook of this.system.admission ?? []) {
-      const denied = hook(request);
+      const denied = hook({ ...request, list });
       if (denied !== undefined) {
         throw new ApiError({ code: 403, reason: 'Forbidden', message: `admission webhook denied the request: ${denied}`, kind: request.kind, objectName: request.name });
       }
@@ -731,37 +755,55 @@ export class Simulator {
 
   // --- informers ------------------------------------------------------------------------------
 
-  private runDeliver(txn: StepTxn, ctrl: string, kind: string, index: number, actionId: string): void {
+  /** Pop the head key with `count` deltas; each is applied to the cache, then handed to the handlers (W2). */
+  private runDeliver(txn: StepTxn, ctrl: string, kind: string, count: number, actionId: string): void {
     const def = this.controllerDefs.get(ctrl)!;
     const c = txn.controller(ctrl);
     const inf = c.informers[kind];
-    const ev = inf.pending[index];
-    txn.read(`pending/${ctrl}/${ev.key}`);
-    txn.write(`pending/${ctrl}/${ev.key}`);
-    txn.write(`cache/${ctrl}/${ev.key}`);
-    const old = inf.cache[ev.key];
-    let cache = inf.cache;
-    if (ev.type === 'DELETED') {
-      cache = withoutKey(cache, ev.key);
-    } else {
-      cache = withKey(cache, ev.key, ev.object);
+    const popped = popDeltas(inf, count);
+    const key = popped.deltas[0].key;
+    // What the pop depends on: this key's deltas, and the events of other keys that precede the
+    // last delta popped (they decide that this key is the head and that the prefix may be taken).
+    // Later appends commute with the pop.
+    txn.read(`pending/${ctrl}/${key}`);
+    if (count > 1) {
+      const last = popped.deltas[count - 1];
+      for (const ev of inf.pending) {
+        if (ev === last) break;
+        if (ev.key !== key) txn.read(`pending/${ctrl}/${ev.key}`);
+      }
     }
-    const pending = [...inf.pending.slice(0, index), ...inf.pending.slice(index + 1)];
-    const unsynced = ev.initial ? inf.unsynced - 1 : inf.unsynced;
-    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { cache, pending, unsynced } } });
+    txn.write(`pending/${ctrl}/${key}`);
+    txn.write(`cache/${ctrl}/${key}`);
+    // Every popped delta reaches the indexer before the handlers run: for a pop of several deltas
+    // the listener lags behind the cache, so a handler can see a cache newer than its notification.
+    let cache = popped.informer.cache;
+    const olds: (StoredObject | undefined)[] = [];
+    for (const ev of popped.deltas) {
+      const applied = applyDelta(cache, ev);
+      olds.push(applied.old);
+      cache = applied.cache;
+    }
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...popped.informer, cache } } });
     const handlers = def.watches[kind];
-    const ctx = this.handlerContext(txn, ctrl);
-    let ret: unknown;
-    try {
-      if (ev.type === 'DELETED') ret = handlers.delete?.(ctx, ev.object, { tombstone: !!ev.tombstone });
-      else if (ev.type === 'RESYNC') ret = handlers.update?.(ctx, ev.object, ev.object);
-      else if (old) ret = handlers.update?.(ctx, old, ev.object);
-      else ret = handlers.add?.(ctx, ev.object);
-    } catch (e) {
-      txn.fail({ kind: 'handler-threw', message: `${ctrl} event handler for ${kind} threw ${errorText(e)}`, actionId });
-    }
-    if (abandonIfPromise(ret)) {
-      txn.fail({ kind: 'bad-effect', message: `${ctrl} event handler for ${kind} returned a Promise; event handlers must be synchronous (no async/await)`, actionId });
+    for (let i = 0; i < popped.deltas.length; i++) {
+      const ev = popped.deltas[i];
+      const old = olds[i];
+      const ctx = this.handlerContext(txn, ctrl);
+      let ret: unknown;
+      try {
+        if (ev.type === 'DELETED') ret = handlers.delete?.(ctx, ev.object, { tombstone: !!ev.tombstone });
+        else if (ev.type === 'RESYNC') ret = handlers.update?.(ctx, ev.object, ev.object);
+        else if (old) ret = handlers.update?.(ctx, old, ev.object);
+        else ret = handlers.add?.(ctx, ev.object);
+      } catch (e) {
+        txn.fail({ kind: 'handler-threw', message: `${ctrl} event handler for ${kind} threw ${errorText(e)}`, actionId });
+        return;
+      }
+      if (abandonIfPromise(ret)) {
+        txn.fail({ kind: 'bad-effect', message: `${ctrl} event handler for ${kind} returned a Promise; event handlers must be synchronous (no async/await)`, actionId });
+        return;
+      }
     }
   }
 
@@ -886,6 +928,10 @@ export class Simulator {
       txn.updateController(ctrl, (c) => ({ ...c, locks: withKey(c.locks, lk, inflightId) }));
       return { kind: 'next', value: undefined };
     }
+    if (e.op === 'sleep') {
+      txn.read('clock');
+      return { kind: 'next', value: undefined };
+    }
     if (e.op === 'external') {
       const def = this.externalDefs.get(e.system);
       if (!def) return { kind: 'throw', error: new Error(`unknown external system ${e.system}`) };
@@ -1002,7 +1048,7 @@ export class Simulator {
         this.finish(txn, base, outcomeOf(it.value));
         return;
       }
-      const e = it.value;
+      let e = it.value;
       if (!isEffect(e)) {
         const what = abandonIfPromise(e) ? 'a Promise' : JSON.stringify(e) ?? String(e);
         txn.fail({
@@ -1016,6 +1062,10 @@ export class Simulator {
         if (base.steps + 1 > this.maxSteps) {
           txn.fail({ kind: 'budget-exceeded', message: `${base.handler}(${base.key}) passed ${this.maxSteps} scheduling points without finishing`, actionId });
           return;
+        }
+        if (e.op === 'sleep') {
+          txn.read('clock');
+          e = { op: 'sleep', ms: e.ms, until: txn.world.clock + e.ms };
         }
         const f = new InflightRecord(base, ctrl, results, base.steps + 1, e, gen);
         txn.updateController(ctrl, (c) => ({ ...c, inflight: withKey(c.inflight, f.id, f) }));
@@ -1075,6 +1125,8 @@ export class Simulator {
     // Which time comes next depends on every delayed item and timer.
     txn.read('queue/*');
     txn.read('timer/*');
+    // ... and on every sleeping handler (ctx.sleep).
+    txn.read('inflight/*');
     txn.set('clock', to);
     for (const def of this.system.controllers) {
       const c = txn.controller(def.name);
@@ -1119,27 +1171,9 @@ export class Simulator {
     txn.read(`api/${kind}/*`);
     txn.set('faults', { ...txn.world.faults, watchDisconnects: txn.world.faults.watchDisconnects - 1 });
     const c = txn.controller(ctrl);
-    const inf = c.informers[kind];
-    const live = listObjects(txn.world.api, kind);
-    const liveKeys = new Set<string>();
-    const pending: PendingEvent[] = [];
-    // Still in the initial list (after a restart): the relist replaces it and WaitForCacheSync
-    // keeps waiting until the relist has been delivered.
-    const initial = inf.unsynced > 0 ? { initial: true } : {};
-    for (const obj of live) {
-      const key = keyOf(obj);
-      liveKeys.add(key);
-      const cached = inf.cache[key];
-      if (!cached) pending.push({ type: 'ADDED', key, object: obj, ...initial });
-      else if (cached.metadata.resourceVersion !== obj.metadata.resourceVersion) pending.push({ type: 'MODIFIED', key, object: obj, ...initial });
-    }
-    for (const key of Object.keys(inf.cache).sort()) {
-      if (!liveKeys.has(key)) pending.push({ type: 'DELETED', key, object: inf.cache[key], tombstone: true, ...initial });
-    }
-    const dropped = inf.pending.filter((p) => !p.initial).length;
-    const unsynced = inf.unsynced > 0 ? pending.length : 0;
-    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending, unsynced } } });
-    txn.notes.push(`watch of ${kind} lost ${dropped} events; relist yields ${pending.length}`);
+    const { informer, dropped } = relist(c.informers[kind], listObjects(txn.world.api, kind));
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: informer } });
+    txn.notes.push(`watch of ${kind} lost ${dropped} events; relist yields ${informer.pending.length}`);
   }
 
   /** W4: resync re-delivers every cached object as update(old, new) with equal RVs, without the server. */
@@ -1148,15 +1182,7 @@ export class Simulator {
     txn.read(`cache/${ctrl}/${kind}/*`);
     txn.set('faults', { ...txn.world.faults, resyncs: txn.world.faults.resyncs - 1 });
     const c = txn.controller(ctrl);
-    const inf = c.informers[kind];
-    // DeltaFIFO.syncKeyLocked: no Sync for a key with an event still queued (it would carry the
-    // older cached object and move the cache back).
-    const queued = new Set(inf.pending.map((p) => p.key));
-    const extra: PendingEvent[] = Object.keys(inf.cache)
-      .sort()
-      .filter((key) => !queued.has(key))
-      .map((key) => ({ type: 'RESYNC' as const, key, object: inf.cache[key] }));
-    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: { ...inf, pending: [...inf.pending, ...extra] } } });
+    txn.setController(ctrl, { ...c, informers: { ...c.informers, [kind]: resync(c.informers[kind]) } });
   }
 }
 

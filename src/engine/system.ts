@@ -7,15 +7,38 @@ import type { ApiOptions, DeleteOptions, KindDef, KubeObject, ListOptions, Store
 import type { Effect, Reconciler, Task } from './effects.ts';
 import type { RateLimiterConfig } from './workqueue.ts';
 
-/** Synchronous lister for event handlers (the cache is already updated, W2). */
+/**
+ * A synchronous lister for event handlers ({@link HandlerContext.lister}); the cache is already
+ * updated with the event's object (W2).
+ *
+ * @example
+ * ```ts
+ * const l: HandlerLister = ctx.lister('Subnet');
+ * const referenced = l.list().some((s) => (s.spec as { vpc?: string }).vpc === obj.metadata.name);
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface HandlerLister<T extends StoredObject = StoredObject> {
   get(namespace: string | undefined, name: string): T | undefined;
   list(options?: ListOptions): T[];
 }
 
 /**
- * What an informer event handler may do: read caches and memory, enqueue. Runs inside the
- * delivery step. Call these as methods of the context (`ctx.enqueue(...)`), not detached.
+ * What an informer event handler may do, synchronously inside the delivery step: read
+ * listers (the cache already holds the event's object), read and update memory, enqueue keys.
+ * Call these as methods of the context (`ctx.enqueue(...)`), not detached.
+ *
+ * @example
+ * ```ts
+ * const handlers: EventHandlers = {
+ *   update(ctx: HandlerContext, _old, obj) {
+ *     if (obj.metadata.deletionTimestamp) ctx.enqueue('cleanup', `${obj.metadata.namespace}/${obj.metadata.name}`);
+ *   },
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
  */
 export interface HandlerContext<M = unknown> {
   lister<T extends StoredObject = StoredObject>(kind: string): HandlerLister<T>;
@@ -37,13 +60,36 @@ export interface HandlerContext<M = unknown> {
   log(message: string): void;
 }
 
-/** cache.ResourceEventHandlerFuncs. `tombstone` is true for DeletedFinalStateUnknown (W3). */
+/**
+ * cache.ResourceEventHandlerFuncs: add, update, delete (with `tombstone` true for
+ * DeletedFinalStateUnknown, W3).
+ *
+ * @example
+ * ```ts
+ * const onBackup: EventHandlers = {
+ *   add: (ctx, o) => ctx.enqueue('backups', `${o.metadata.namespace}/${o.metadata.name}`),
+ *   delete: (ctx, o, { tombstone }) => ctx.log(`deleted ${o.metadata.name}${tombstone ? ' (tombstone)' : ''}`),
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface EventHandlers<M = unknown> {
   add?(ctx: HandlerContext<M>, obj: StoredObject): void;
   update?(ctx: HandlerContext<M>, oldObj: StoredObject, newObj: StoredObject): void;
   delete?(ctx: HandlerContext<M>, obj: StoredObject, info: { readonly tombstone: boolean }): void;
 }
 
+/**
+ * A work queue: how many workers, the reconcile handler, optionally its rate limiter.
+ *
+ * @example
+ * ```ts
+ * const q: QueueDef = { workers: 2, reconcile: reconcileBackup, rateLimiter: { baseDelayMs: 5, maxDelayMs: 1000_000, bucketQps: 10, bucketBurst: 100 } };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface QueueDef<M = unknown> {
   /** Parallel workers for this queue (Go: `for i := 0; i < workers; i++ { go wait.Until(runWorker) }`). */
   readonly workers: number;
@@ -53,6 +99,16 @@ export interface QueueDef<M = unknown> {
   readonly rateLimiter?: RateLimiterConfig;
 }
 
+/**
+ * A periodic task (`wait.Until`): period, first delay, body.
+ *
+ * @example
+ * ```ts
+ * const gc: PeriodicDef = { everyMs: 60_000, *run(ctx) { yield* ctx.log('gc'); } };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface PeriodicDef<M = unknown> {
   /** wait.Until period: the next run starts this long after the previous one ended. */
   readonly everyMs: number;
@@ -61,6 +117,23 @@ export interface PeriodicDef<M = unknown> {
   readonly run: Task<M>;
 }
 
+/**
+ * A controller: informers with event handlers (`watches`), work queues with workers and a
+ * reconcile handler each, in-memory state (lost on restart), optional start-up and periodic
+ * tasks. `M` is the type of the in-memory state.
+ *
+ * @example
+ * ```ts
+ * const c: ControllerDef<null> = {
+ *   name: 'backup-controller',
+ *   initialMemory: null,
+ *   watches: { Backup: { add: (ctx, o) => ctx.enqueue('backups', `${o.metadata.namespace}/${o.metadata.name}`) } },
+ *   queues: { backups: { workers: 1, reconcile: reconcileBackup } },
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface ControllerDef<M = unknown> {
   readonly name: string;
   /** Informers: one per watched kind, with its event handlers. */
@@ -73,13 +146,38 @@ export interface ControllerDef<M = unknown> {
   readonly periodic?: Readonly<Record<string, PeriodicDef<M>>>;
 }
 
-/** Outcome of an external call: a new state and a result, or an error thrown to the handler. */
+/**
+ * The outcome of an external call: the new state and an optional result for the handler (a
+ * call that fails throws {@link ExternalError} instead).
+ *
+ * @example
+ * ```ts
+ * const get = (s: Snapshots, a: { id: string }): ExternalCallResult<Snapshots> => ({ state: s, result: s[a.id] });
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface ExternalCallResult<S> {
   readonly state: S;
   readonly result?: unknown;
 }
 
-/** A system outside Kubernetes that controllers drive (e.g. OVN northbound). Calls are pure functions. */
+/**
+ * A system outside Kubernetes that controllers drive (a cloud API, OVN northbound, a storage
+ * backend): its initial state and calls as pure functions `(state, args) => { state, result }`.
+ * A call that throws {@link ExternalError} fails in the handler like a real client error.
+ *
+ * @example
+ * ```ts
+ * const snapshots: ExternalSystemDef<Readonly<Record<string, string>>> = {
+ *   name: 'snapshots',
+ *   initial: {},
+ *   calls: { create: (s, a: { id: string; volume: string }) => ({ state: { ...s, [a.id]: a.volume } }) },
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface ExternalSystemDef<S = unknown> {
   readonly name: string;
   readonly initial: S;
@@ -88,12 +186,33 @@ export interface ExternalSystemDef<S = unknown> {
   readonly footprint?: (call: string, args: any) => string;
 }
 
-/** An error an external call throws to the handler (like an OVN transaction error). */
+/**
+ * An error an external call throws to the handler (like a cloud API's 404 or 409, or an OVN
+ * transaction error). Uncaught in the handler, it requeues the item with rate limiting.
+ *
+ * @example
+ * ```ts
+ * calls: { delete: (s, a: { id: string }) => { if (!s[a.id]) throw new ExternalError(`snapshot ${a.id} not found`); return { state: s }; } }
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export class ExternalError extends Error {
   override readonly name = 'ExternalError';
 }
 
-/** A request as an admission webhook sees it. */
+/**
+ * A request as an admission webhook sees it: verb, kind, name, old and new object, actor (a
+ * controller name or a scenario's user actor).
+ *
+ * @example
+ * ```ts
+ * const onlyAdminDeletes: AdmissionHook = (req: AdmissionRequest) =>
+ *   req.verb === 'delete' && req.kind === 'Backup' && req.actor !== 'admin' ? 'only admin may delete backups' : undefined;
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface AdmissionRequest {
   readonly verb: 'create' | 'update' | 'updateStatus' | 'patch' | 'delete';
   readonly kind: string;
@@ -101,16 +220,40 @@ export interface AdmissionRequest {
   readonly name: string;
   /** The stored object (for update, patch, delete), if it exists. */
   readonly oldObject?: StoredObject;
-  /** The object sent (create, update). */
+  /** The object sent (create, update), or for a patch the object the patch would store. */
   readonly object?: KubeObject;
+  /** `status` for writes to the status subresource (updateStatus, or a patch to /status). */
+  readonly subresource?: 'status';
   /** Who sent it: a controller name or a user actor. */
   readonly actor: string;
+  /** The stored objects of a kind, for hooks that check against others (a webhook's own cache, taken as current). */
+  readonly list?: (kind: string) => readonly StoredObject[];
 }
 
-/** A validating admission webhook: return a message to deny the request (403), undefined to allow. */
+/**
+ * A validating admission webhook: return a message to deny a write (403), undefined to allow.
+ *
+ * @example
+ * ```ts
+ * const noDeleteWhileUsed: AdmissionHook = (req: AdmissionRequest) =>
+ *   req.verb === 'delete' && req.kind === 'Vpc' && (req.oldObject?.status as { subnets?: string[] })?.subnets?.length ? "can't delete vpc when any subnet in the vpc" : undefined;
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type AdmissionHook = (request: AdmissionRequest) => string | undefined;
 
-/** Everything the engine needs to simulate a cluster. */
+/**
+ * Everything the engine simulates: kinds, controllers, external systems, admission hooks and
+ * which built-in actors run (garbage collector, namespace controller, kubelet; default all).
+ *
+ * @example
+ * ```ts
+ * const sys: SystemDef = { kinds: [BackupKind], controllers: [backupController], externals: [snapshots], systemActors: [] };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface SystemDef {
   readonly kinds: readonly KindDef[];
   readonly controllers: readonly ControllerDef<any>[];
@@ -122,7 +265,22 @@ export interface SystemDef {
   readonly systemActors?: readonly ('garbage-collector' | 'namespace-controller' | 'kubelet')[];
 }
 
-/** One user operation (kubectl). */
+/**
+ * One user operation (kubectl): create, delete or JSON merge patch. Operations of one `actor`
+ * run in order; different actors race each other and the controllers. `afterGone` waits until
+ * the given object keys are gone.
+ *
+ * @example
+ * ```ts
+ * const ops: UserOp[] = [
+ *   { verb: 'create', object: backup('db') },
+ *   { verb: 'delete', kind: 'Backup', namespace: 'default', name: 'db', actor: 'admin' },
+ *   { verb: 'patch', kind: 'Backup', namespace: 'default', name: 'db', patch: { spec: { volume: 'pvc-2' } } },
+ * ];
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export type UserOp = (
   | { readonly verb: 'create'; readonly object: KubeObject }
   | { readonly verb: 'delete'; readonly kind: string; readonly namespace?: string; readonly name: string; readonly options?: DeleteOptions }
@@ -139,6 +297,23 @@ export type UserOp = (
   readonly whenIdle?: boolean;
 };
 
+/**
+ * A scenario: `setup` operations run to a stable state first (default schedule), then `ops`
+ * race with the controllers.
+ *
+ * @example
+ * ```ts
+ * const createThenDelete: Scenario = {
+ *   setup: [{ verb: 'create', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } }],
+ *   ops: [
+ *     { verb: 'create', object: backup('db') },
+ *     { verb: 'delete', kind: 'Backup', namespace: 'default', name: 'db' },
+ *   ],
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface Scenario {
   /** Operations run to a stable state with the default schedule before exploration starts. */
   readonly setup?: readonly UserOp[];
@@ -146,6 +321,17 @@ export interface Scenario {
   readonly ops: readonly UserOp[];
 }
 
+/**
+ * Faults the search may inject: controller restarts, watch disconnects, resyncs, transient
+ * API errors (each a budget per execution).
+ *
+ * @example
+ * ```ts
+ * checkExhaustive(model, { engine: { faults: { restarts: 1 } } });
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface FaultBudget {
   /** Controller crash + restart (memory lost, caches relisted, start-up code re-run). */
   readonly restarts?: number;
@@ -157,6 +343,17 @@ export interface FaultBudget {
   readonly apiErrors?: number;
 }
 
+/**
+ * Engine options: seed (generateName), fault budgets, and limits that catch handlers that
+ * never yield or never finish.
+ *
+ * @example
+ * ```ts
+ * const engine: EngineOptions = { faults: { apiErrors: 1 }, maxReconcileSteps: 200 };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface EngineOptions {
   readonly seed?: number;
   readonly faults?: FaultBudget;

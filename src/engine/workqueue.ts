@@ -9,7 +9,17 @@
 
 import { withKey, withoutKey } from './records.ts';
 
-/** DefaultControllerRateLimiter parameters (Q5). */
+/**
+ * Rate limiter of a queue: the parameters of client-go's DefaultControllerRateLimiter (Q5;
+ * default 5 ms .. 1000 s per item, 10 qps / burst 100).
+ *
+ * @example
+ * ```ts
+ * const fast: RateLimiterConfig = { baseDelayMs: 5, maxDelayMs: 10_000, bucketQps: 0, bucketBurst: 0 };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export interface RateLimiterConfig {
   /** Per-item exponential base delay in ms (client-go: 5 ms). */
   readonly baseDelayMs: number;

@@ -34,7 +34,18 @@ export interface ResultList {
   readonly length: number;
 }
 
-/** A reconcile or task that has started and is paused at a scheduling point. */
+/**
+ * A reconcile or task that has started and is paused at a scheduling point, as
+ * {@link WorldView.inflight} lists them: controller, queue or task, key, handler name, pending
+ * effect.
+ *
+ * @example
+ * ```ts
+ * const busy = (v: WorldView) => v.inflight().map((f: Inflight) => `${f.handler}(${f.key}) at ${f.pending.op}`);
+ * ```
+ *
+ * @category Models and properties
+ */
 export interface Inflight {
   readonly id: string;
   readonly controller: string;
@@ -78,6 +89,17 @@ export interface Failure {
   readonly actionId: string;
 }
 
+/**
+ * The whole simulated world (API state, controllers, externals, clock), as
+ * {@link WorldView.world} exposes it.
+ *
+ * @example
+ * ```ts
+ * const objects = (v: WorldView) => Object.keys(v.world.api.objects).length;
+ * ```
+ *
+ * @category Models and properties
+ */
 export interface World {
   /** Simulation time in ms. */
   readonly clock: number;

@@ -10,7 +10,9 @@
  * by hash, and no network access.
  */
 import { createHash } from 'node:crypto';
+import { pluralOf } from '../api/kinds.ts';
 import type { StoredObject } from '../api/types.ts';
+import { kubeconfigPathFor } from '../serve/kubeconfig.ts';
 import type { Timeline } from './timeline.ts';
 
 /** An extra kubectl-like column: a header and a dotted path into the object (`status.v4usingIPs`). */
@@ -22,6 +24,8 @@ export interface HtmlColumn {
 export interface HtmlOptions {
   /** Extra columns per kind, shown after NAME, FINALIZERS and DELETIONTIMESTAMP (default {@link DEFAULT_COLUMNS}). */
   readonly columns?: Readonly<Record<string, readonly HtmlColumn[]>>;
+  /** The trace file, for the `kuberace serve` and kubectl commands shown per step (default `<trace.json>`). */
+  readonly traceFile?: string;
 }
 
 /** Extra columns for the kinds the bundled models use (the printer columns `kubectl get` shows). */
@@ -67,6 +71,8 @@ export interface HtmlData {
   readonly violation: { readonly property: string; readonly kind: string; readonly message: string; readonly step: number } | null;
   readonly recorded: { readonly property: string; readonly kind: string; readonly message: string; readonly step: number };
   readonly columns: Readonly<Record<string, readonly HtmlColumn[]>>;
+  /** How to look at a step with kubectl: the trace file, its kubeconfig and each kind's resource name. */
+  readonly serve: { readonly trace: string; readonly kubeconfig: string; readonly plurals: Readonly<Record<string, string>> };
   readonly objs: readonly StoredObject[];
   readonly exts: readonly unknown[];
   readonly initial: { readonly objects: Readonly<Record<string, number>>; readonly ext: number };
@@ -118,6 +124,11 @@ export function htmlData(timeline: Timeline, opts: HtmlOptions = {}): HtmlData {
     violation: timeline.violation ? v(timeline.violation) : null,
     recorded: v(timeline.recorded),
     columns: opts.columns ?? DEFAULT_COLUMNS,
+    serve: {
+      trace: opts.traceFile ?? '<trace.json>',
+      kubeconfig: opts.traceFile ? kubeconfigPathFor(opts.traceFile) : '<trace.kubeconfig>',
+      plurals: Object.fromEntries(Object.values(timeline.final.api.kinds).map((k) => [k.kind, pluralOf(k)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    },
     objs,
     exts,
     initial: { objects: internObjects(timeline.initial.objects), ext: internExt(timeline.initial.externals) },
@@ -201,6 +212,7 @@ table.kubectl tr.deleted td { text-decoration: line-through; color: var(--muted)
 table.kubectl tr.terminating td.dts { color: var(--bad); }
 table.kubectl tr.json td { background: #fafbfc; }
 table.kubectl tr.json pre { margin: 0; font-size: 12px; white-space: pre-wrap; }
+pre#kubectl { margin: 0; padding: 8px; background: var(--pane); border: 1px solid var(--line); border-radius: 4px; font-size: 12px; overflow: auto; white-space: pre-wrap; }
 pre#externals { margin: 0; padding: 8px; background: var(--pane); border: 1px solid var(--line); border-radius: 4px; font-size: 12px; overflow: auto; }
 pre#externals.changed { background: var(--chg); border-color: var(--chg-line); }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 3px; background: var(--chg-line); color: #fff; margin-left: 6px; vertical-align: middle; text-transform: none; letter-spacing: 0; }
@@ -341,6 +353,22 @@ const JS = String.raw`
     });
   }
 
+  // The commands that show this step with the real kubectl (kuberace serve).
+  function kubectlCommands(i, s, objs) {
+    var kc = data.serve.kubeconfig, kinds = {}, lines;
+    Object.keys(objs).forEach(function (k) { kinds[objs[k].kind] = true; });
+    var plurals = Object.keys(kinds).sort(cmp).map(function (k) { return data.serve.plurals[k] || k.toLowerCase(); });
+    lines = ['$ npx kuberace serve ' + data.serve.trace + ' --step ' + i + '    # or, running: curl -X POST <url>/kuberace/step/' + i];
+    if (plurals.length) lines.push('$ kubectl --kubeconfig ' + kc + ' get ' + plurals.join(',') + ' -A');
+    s.changed.forEach(function (k) {
+      var o = objs[k];
+      if (!o) return;
+      lines.push('$ kubectl --kubeconfig ' + kc + ' get ' + (data.serve.plurals[o.kind] || o.kind.toLowerCase()) + ' ' + o.metadata.name
+        + (o.metadata.namespace ? ' -n ' + o.metadata.namespace : '') + ' -o yaml');
+    });
+    return lines.join('\n');
+  }
+
   function render(i) {
     var s = states[i];
     var objs = objectsAt(i), prev = i > 0 ? objectsAt(i - 1) : null;
@@ -364,6 +392,7 @@ const JS = String.raw`
     s.notes.forEach(function (n) { notes.appendChild(el('li', null, n)); });
     renderChanges(s, objs, prev);
     renderObjects(s, objs, prev);
+    $('kubectl').textContent = kubectlCommands(i, s, objs);
     var ext = $('externals');
     var extChanged = i > 0 && states[i - 1].ext !== s.ext
       && JSON.stringify(data.exts[states[i - 1].ext]) !== JSON.stringify(data.exts[s.ext]);
@@ -503,6 +532,8 @@ ${items.join('\n')}
 <div id="changes"></div>
 <h3>Objects</h3>
 <div id="objects"><noscript>This viewer needs JavaScript.</noscript></div>
+<h3>With kubectl</h3>
+<pre id="kubectl"></pre>
 <h3>External systems <span id="externals-changed" class="tag" hidden>changed by this step</span></h3>
 <pre id="externals"></pre>
 </section>

@@ -11,9 +11,33 @@
  */
 import type { EngineOptions, Scenario } from '../engine/system.ts';
 import type { Violation } from '../check/execute.ts';
+import type { Definitions } from './definitions.ts';
 
+/**
+ * The format tag of trace files this version reads and writes (`'kuberace-trace/1'`).
+ *
+ * @example
+ * ```ts
+ * if (JSON.parse(text).format !== TRACE_FORMAT) throw new Error('not a kuberace trace');
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export const TRACE_FORMAT = 'kuberace-trace/1';
 
+/**
+ * A counterexample file (`kuberace-trace/1`): model, variant, engine options, scenario, the
+ * action ids executed after setup, the violation, and how it was found. Plain JSON; commit it
+ * and replay it in CI.
+ *
+ * @example
+ * ```ts
+ * const trace: TraceFile = report.counterexample!;
+ * console.log(trace.steps.length, trace.violation.property);
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export interface TraceFile {
   readonly format: typeof TRACE_FORMAT;
   readonly model: string;
@@ -31,9 +55,20 @@ export interface TraceFile {
     readonly path?: string;
     readonly shrunkFrom?: number;
   };
+  /** Fingerprints of the variant config and the violated property (./definitions.ts); absent in older traces. */
+  readonly definitions?: Definitions;
 }
 
-/** A malformed or unsupported trace file. */
+/**
+ * A malformed or unsupported trace file (one-line message naming the file).
+ *
+ * @example
+ * ```ts
+ * expect(() => readTraceFile('missing.json')).toThrow(TraceFormatError);
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export class TraceFormatError extends Error {
   override readonly name = 'TraceFormatError';
 }
@@ -45,7 +80,17 @@ function fail(msg: string): never {
 
 const VIOLATION_KINDS: ReadonlySet<unknown> = new Set(['always', 'atStable', 'sometimes', 'engine']);
 
-/** Parse and validate a trace file's text. Every problem is one clear line. */
+/**
+ * Parse and validate a trace file's text; every problem is a {@link TraceFormatError} with a
+ * one-line message.
+ *
+ * @example
+ * ```ts
+ * const trace = parseTrace(await fs.readFile('cx.json', 'utf8'), 'cx.json');
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export function parseTrace(text: string, source = 'trace'): TraceFile {
   let data: unknown;
   try {
@@ -77,14 +122,37 @@ export function parseTrace(text: string, source = 'trace'): TraceFile {
   if (typeof v.message !== 'string') fail(`${source}: "violation.message" must be a string`);
   if ((v.step as number) > (t.steps as unknown[]).length) fail(`${source}: "violation.step" ${v.step} is past the last of ${(t.steps as unknown[]).length} steps`);
   if (t.engine !== undefined && (typeof t.engine !== 'object' || t.engine === null)) fail(`${source}: "engine" must be an object`);
+  const d = t.definitions as Record<string, unknown> | undefined;
+  if (d !== undefined && (typeof d !== 'object' || d === null || typeof d.config !== 'string' || (d.property !== undefined && typeof d.property !== 'string'))) {
+    fail(`${source}: "definitions" must be an object with a "config" fingerprint (and optionally "property")`);
+  }
   return { ...(t as unknown as TraceFile), engine: (t.engine as EngineOptions) ?? {} };
 }
 
-/** Serialise a trace: stable key order, two-space indentation, trailing newline. */
+/**
+ * Serialise a trace: stable key order, two-space indentation, trailing newline.
+ *
+ * @example
+ * ```ts
+ * fs.writeFileSync('cx.json', formatTrace(report.counterexample!));
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export function formatTrace(trace: TraceFile): string {
   return `${JSON.stringify(trace, null, 2)}\n`;
 }
 
+/**
+ * Options of {@link describeTrace}: `file`, `replayCommand`, `maxSteps`.
+ *
+ * @example
+ * ```ts
+ * const opts: DescribeOptions = { file: 'test/counterexamples/backup-v1.json', maxSteps: 20 };
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export interface DescribeOptions {
   /** Where the trace was written (adds the replay command). */
   readonly file?: string;
@@ -96,7 +164,7 @@ export interface DescribeOptions {
 
 /**
  * A counterexample for people: the violated property and its message, the numbered steps,
- * and how to replay it.
+ * and (given `file`) the replay command:
  *
  * ```text
  * toy/buggy: property "no-leaked-lease" (atStable) violated after step 7: lease child outlives its parent
@@ -105,6 +173,13 @@ export interface DescribeOptions {
  *    ...
  * replay: npx kuberace replay .kuberace/toy-buggy-no-leaked-lease-1a2b3c4d.json
  * ```
+ *
+ * @example
+ * ```ts
+ * console.log(describeTrace(report.counterexample!, { maxSteps: 40 }));
+ * ```
+ *
+ * @category Counterexample files and replay
  */
 export function describeTrace(trace: TraceFile, opts: DescribeOptions = {}): string {
   const v = trace.violation;

@@ -10,14 +10,26 @@
  * added a lock, say) is skipped and reported, and the default policy settles the world
  * afterwards, so the result is `holds` when the fix works.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../engine/simulator.ts';
 import { contextFor, target } from '../check/context.ts';
 import { type Execution, type Violation, execute } from '../check/execute.ts';
 import { type ModelDef, UsageError } from '../check/model.ts';
 import { type TraceFile, TraceFormatError, formatTrace, parseTrace } from './format.ts';
+import { type DefinitionsCheck, checkDefinitions } from './definitions.ts';
+import { fsReason } from './fs-error.ts';
+import { type WriteOutcome, writeFileSafely } from './write-file.ts';
 
+/**
+ * Options of {@link replayTrace}: `variant` to replay against, `strict`.
+ *
+ * @example
+ * ```ts
+ * const opts: ReplayOptions = { variant: 'v2', strict: false };
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export interface ReplayOptions {
   /** Replay against this variant instead of the recorded one. */
   readonly variant?: string;
@@ -28,6 +40,16 @@ export interface ReplayOptions {
   readonly strict?: boolean;
 }
 
+/**
+ * The status of a {@link ReplayResult}.
+ *
+ * @example
+ * ```ts
+ * const ok = (s: ReplayStatus) => s === 'reproduced';
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export type ReplayStatus =
   /** The same property was violated at the same step. */
   | 'reproduced'
@@ -38,6 +60,18 @@ export type ReplayStatus =
   /** No violation, but the default policy did not reach a stable world within its budget. */
   | 'no-stable-state';
 
+/**
+ * What a replay found: status (`reproduced`, `different-violation`, `holds`,
+ * `no-stable-state`), the violation, the steps executed and skipped, and the execution log.
+ *
+ * @example
+ * ```ts
+ * const r: ReplayResult = replayTrace(trace, { backup: backupModel });
+ * for (const e of r.log) console.log(e.step, e.id, e.notes.join('; '));
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export interface ReplayResult {
   readonly model: string;
   /** The variant replayed against. */
@@ -60,13 +94,27 @@ export interface ReplayResult {
   readonly skipped: ReadonlyArray<{ readonly step: number; readonly id: string }>;
   /** The execution log: per step its notes and read/write footprint. */
   readonly log: readonly LogEntry[];
+  /** The recorded fingerprints of the recorded variant and property against the model now. */
+  readonly definitions: DefinitionsCheck;
   readonly execution: Execution;
 }
 
 /**
- * Replay a trace against the models known by name. Throws UsageError for an unknown model,
- * variant or property, and ModelChangedError when a strict replay finds a recorded step that
- * is no longer enabled.
+ * Replay a trace against models known by name: re-execute its steps and say whether the same
+ * property is violated at the same step (`reproduced`). Against the recorded variant replay
+ * is strict (a step that is no longer enabled throws {@link ModelChangedError}); against
+ * another variant (`{ variant: 'fixed' }`) it skips such steps, and `holds` means the fix
+ * survives the schedule that broke the old version. Throws {@link UsageError} for an unknown
+ * model, variant or property.
+ *
+ * @example
+ * ```ts
+ * const trace = readTraceFile('test/counterexamples/backup-v1.json');
+ * expect(replayTrace(trace, { backup: backupModel }).status).toBe('reproduced');
+ * expect(replayTrace(trace, { backup: backupModel }, { variant: 'v2' }).status).toBe('holds');
+ * ```
+ *
+ * @category Counterexample files and replay
  */
 export function replayTrace(trace: TraceFile, models: Readonly<Record<string, ModelDef<any>>>, opts: ReplayOptions = {}): ReplayResult {
   const model = Object.prototype.hasOwnProperty.call(models, trace.model) ? models[trace.model] : undefined;
@@ -112,10 +160,21 @@ export function replayTrace(trace: TraceFile, models: Readonly<Record<string, Mo
     skipped,
     log: execution.log ?? [],
     execution,
+    definitions: checkDefinitions(model, trace.variant, expected.kind === 'engine' ? undefined : expected.property, trace.definitions),
   };
 }
 
-/** One line saying what a replay found. */
+/**
+ * One line saying what a replay found.
+ *
+ * @example
+ * ```ts
+ * console.log(describeReplay(replayTrace(trace, { backup: backupModel }, { variant: 'v2' })));
+ * // backup/v2 (recorded on v1): holds: no-orphan-snapshot is no longer violated (...)
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
 export function describeReplay(r: ReplayResult): string {
   const on = r.variant === r.recordedVariant ? `${r.model}/${r.variant}` : `${r.model}/${r.variant} (recorded on ${r.recordedVariant})`;
   const skipped = r.skipped.length ? `; ${r.skipped.length} recorded step${r.skipped.length === 1 ? '' : 's'} not enabled and skipped` : '';
@@ -133,27 +192,39 @@ export function describeReplay(r: ReplayResult): string {
 
 /**
  * Read and validate a trace file. Every problem (unreadable, not JSON, wrong format version,
- * malformed field) is a TraceFormatError with a one-line message naming the file.
+ * malformed field) is a {@link TraceFormatError} with a one-line message naming the file.
+ *
+ * @example
+ * ```ts
+ * const trace = readTraceFile('test/counterexamples/backup-v1.json');
+ * ```
+ *
+ * @category Counterexample files and replay
  */
 export function readTraceFile(path: string): TraceFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : fsReason(e);
     throw new TraceFormatError(`${path}: cannot read trace file (${why})`.replace(/\s*[\r\n]+\s*/g, ' '));
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseTrace(text, path);
 }
 
-/** Write a trace file (creating its directory); the file appears whole or not at all. */
-let tmpCounter = 0;
-
-export function writeTraceFile(path: string, trace: TraceFile): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
-  writeFileSync(tmp, formatTrace(trace));
-  renameSync(tmp, path);
+/**
+ * Write a trace file (creating its directory). A regular file appears whole or not at all; a
+ * symbolic link is followed and stays a link; a device or FIFO is written in place (see
+ * ./write-file.ts).
+ *
+ * @example
+ * ```ts
+ * writeTraceFile('test/counterexamples/backup-v1.json', report.counterexample!);
+ * ```
+ *
+ * @category Counterexample files and replay
+ */
+export function writeTraceFile(path: string, trace: TraceFile): WriteOutcome {
+  return writeFileSafely(path, formatTrace(trace));
 }

@@ -12,7 +12,7 @@ const file = (name: string, text: string) => {
 };
 
 const cases: Array<[string, string[], RegExp]> = [
-  ['no command', [], /^kuberace: missing command \(known: list, check, explore, replay, matrix, demo, help; see kuberace --help\)$/],
+  ['no command', [], /^kuberace: missing command \(known: list, check, explore, replay, matrix, demo, serve, help; see kuberace --help\)$/],
   ['unknown command', ['frobnicate'], /unknown command "frobnicate" \(known: list, check, explore, replay, matrix, demo/],
   ['flag before the command', ['--runs', '3'], /expected a command before "--runs"/],
   ['help of an unknown command', ['help', 'nope'], /unknown command "nope"/],
@@ -39,7 +39,9 @@ const cases: Array<[string, string[], RegExp]> = [
   ['zero --runs', ['check', 'kube-ovn', '--runs', '0'], /bad --runs "0"/],
   ['fractional --seed', ['check', 'kube-ovn', '--seed', '1.5'], /bad --seed "1\.5"/],
   ['bad --max-states', ['explore', 'kube-ovn', '--max-states=-3'], /bad --max-states "-3"/],
-  ['option value that looks like an option', ['explore', 'kube-ovn', '--max-states', '-3'], /explore: option "--max-states" needs a value \(for a value starting with "-" write --max-states=VALUE\)/],
+  ['option value that looks like an option', ['explore', 'kube-ovn', '--out', '-x.json'], /explore: option "--out" needs a value \(for a value starting with "-" write --out=VALUE\)/],
+  ['negative number after a flag is its value', ['explore', 'kube-ovn', '--max-states', '-3'], /bad --max-states "-3": expected a whole number >= 1/],
+  ['seed out of range, negative', ['check', 'kube-ovn', '--seed', '-9999999999'], /bad --seed "-9999999999": expected a whole number from -2147483648 to 2147483647/],
   ['bad --max-depth', ['explore', 'kube-ovn', '--max-depth', 'deep'], /bad --max-depth "deep"/],
   ['bad --max-time', ['explore', 'kube-ovn', '--max-time', 'soon'], /bad --max-time "soon"/],
   ['bad --workers', ['explore', 'kube-ovn', '--workers', '0'], /bad --workers "0"/],

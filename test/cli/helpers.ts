@@ -17,18 +17,40 @@ export interface RunOptions {
   readonly stdoutIsTTY?: boolean;
   readonly stderrIsTTY?: boolean;
   readonly env?: Record<string, string | undefined>;
+  /**
+   * Simulated Ctrl-C: given, the CLI gets an `onInterrupt` (so searches run in a worker), and
+   * the handler fires at the first stderr write for which this returns true.
+   */
+  readonly interruptWhen?: (stderrSoFar: string) => boolean;
 }
 
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
+  let handler: (() => void) | undefined;
+  const when = opts.interruptWhen;
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
+    stderr: (t) => {
+      stderr += t;
+      if (handler && when?.(stderr)) {
+        const h = handler;
+        handler = undefined;
+        h();
+      }
+    },
     stdoutIsTTY: opts.stdoutIsTTY ?? false,
     stderrIsTTY: opts.stderrIsTTY ?? false,
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
+    ...(when
+      ? {
+          onInterrupt: (h: () => void) => {
+            handler = h;
+            return () => void (handler = undefined);
+          },
+        }
+      : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

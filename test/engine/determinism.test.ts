@@ -12,7 +12,7 @@ import { setupWorld } from '../../src/engine/settle.ts';
 import { Simulator } from '../../src/engine/simulator.ts';
 import type { Scenario } from '../../src/engine/system.ts';
 import { busyContext, lcgChoices, runLog } from '../fixtures/determinism-system.ts';
-import { NS, Run, configMap, createOp, namespaceObj } from '../fixtures/engine-kit.ts';
+import { NS, Run, Widget, configMap, createOp, namespaceObj, widget } from '../fixtures/engine-kit.ts';
 
 const SEED = 7;
 const CHOICES = lcgChoices(60, 1);
@@ -64,58 +64,77 @@ describe('determinism of executions', () => {
 });
 
 describe('fingerprints', () => {
-  const sim = new Simulator({ kinds: [], controllers: [{ name: 'c', initialMemory: null, watches: { ConfigMap: {} }, queues: {} }], systemActors: [] });
-  const sc: Scenario = { setup: [createOp(namespaceObj())], ops: [createOp(configMap('a'), 'u1'), createOp(configMap('b'), 'u2')] };
+  // One controller with two informers: events of ConfigMap and Widget have no order between them (W2).
+  const sim = new Simulator({ kinds: [Widget], controllers: [{ name: 'c', initialMemory: null, watches: { ConfigMap: {}, Widget: {} }, queues: {} }], systemActors: [] });
+  const sc: Scenario = { setup: [createOp(namespaceObj())], ops: [createOp(configMap('a'), 'u1'), createOp(widget('w'), 'u2')] };
   const A = `ConfigMap/${NS}/a`;
-  const B = `ConfigMap/${NS}/b`;
+  const W = `Widget/${NS}/w`;
 
   it('worlds reached by commuting independent steps have equal fingerprints (RVs and uids renamed)', () => {
-    const ab = new Run(sim, sc).steps('u1: create ConfigMap/default/a', 'u2: create ConfigMap/default/b');
-    const ba = new Run(sim, sc).steps('u2: create ConfigMap/default/b', 'u1: create ConfigMap/default/a');
-    // The raw worlds differ: a and b got each other's resourceVersion and uid, and the
-    // informer received the events in the other order.
-    expect(ab.stored(A)!.metadata.resourceVersion).toBe(ba.stored(B)!.metadata.resourceVersion);
+    const ab = new Run(sim, sc).steps('u1: create ConfigMap/default/a', 'u2: create Widget/default/w');
+    const ba = new Run(sim, sc).steps('u2: create Widget/default/w', 'u1: create ConfigMap/default/a');
+    // The raw worlds differ: a and w got each other's resourceVersion and uid.
+    expect(ab.stored(A)!.metadata.resourceVersion).toBe(ba.stored(W)!.metadata.resourceVersion);
     expect(ab.stored(A)!.metadata.resourceVersion).not.toBe(ba.stored(A)!.metadata.resourceVersion);
     expect(ab.stored(A)!.metadata.uid).not.toBe(ba.stored(A)!.metadata.uid);
-    expect(ab.world.controllers.c.informers.ConfigMap.pending.map((p) => p.key)).toEqual([A, B]);
-    expect(ba.world.controllers.c.informers.ConfigMap.pending.map((p) => p.key)).toEqual([B, A]);
     expect(fingerprint(ab.world)).toBe(fingerprint(ba.world));
     expect(canonicalWorld(ab.world)).toBe(canonicalWorld(ba.world));
 
-    ab.steps(`deliver ${A} ADDED -> c`, `deliver ${B} ADDED -> c`);
-    ba.steps(`deliver ${B} ADDED -> c`, `deliver ${A} ADDED -> c`);
+    ab.steps(`deliver ${A} ADDED -> c`, `deliver ${W} ADDED -> c`);
+    ba.steps(`deliver ${W} ADDED -> c`, `deliver ${A} ADDED -> c`);
+    expect(fingerprint(ab.world)).toBe(fingerprint(ba.world));
+  });
+
+  it("W2: the DeltaFIFO's order across objects of one informer is state: creates of one kind do not commute", () => {
+    const one: Scenario = { setup: sc.setup, ops: [createOp(configMap('a'), 'u1'), createOp(configMap('b'), 'u2')] };
+    const ab = new Run(sim, one).steps('u1: create ConfigMap/default/a', 'u2: create ConfigMap/default/b');
+    const ba = new Run(sim, one).steps('u2: create ConfigMap/default/b', 'u1: create ConfigMap/default/a');
+    expect(ab.world.controllers.c.informers.ConfigMap.pending.map((p) => p.key)).toEqual([A, `ConfigMap/${NS}/b`]);
+    expect(ba.world.controllers.c.informers.ConfigMap.pending.map((p) => p.key)).toEqual([`ConfigMap/${NS}/b`, A]);
+    // a is delivered first in one world, b in the other: the worlds must not be merged.
+    expect(fingerprint(ab.world)).not.toBe(fingerprint(ba.world));
+    // Once both are delivered nothing of the order is left.
+    ab.steps(/deliver .*\/a /, /deliver .*\/b /);
+    ba.steps(/deliver .*\/b /, /deliver .*\/a /);
     expect(fingerprint(ab.world)).toBe(fingerprint(ba.world));
   });
 
   it('fingerprints still tell apart worlds that differ in content or progress', () => {
-    const ab = new Run(sim, sc).steps('u1: create ConfigMap/default/a', 'u2: create ConfigMap/default/b');
+    const ab = new Run(sim, sc).steps('u1: create ConfigMap/default/a', 'u2: create Widget/default/w');
     const one = ab.fork();
     one.step(`deliver ${A} ADDED -> c`);
     expect(fingerprint(one.world)).not.toBe(fingerprint(ab.world));
     const onlyA = new Run(sim, sc).steps('u1: create ConfigMap/default/a');
     expect(fingerprint(onlyA.world)).not.toBe(fingerprint(ab.world));
     // Same objects, different data: different fingerprint.
-    const other: Scenario = { setup: sc.setup, ops: [createOp(configMap('a', { x: '1' }), 'u1'), createOp(configMap('b'), 'u2')] };
-    const changed = new Run(sim, other).steps('u1: create ConfigMap/default/a', 'u2: create ConfigMap/default/b');
+    const other: Scenario = { setup: sc.setup, ops: [createOp(configMap('a', { x: '1' }), 'u1'), createOp(widget('w'), 'u2')] };
+    const changed = new Run(sim, other).steps('u1: create ConfigMap/default/a', 'u2: create Widget/default/w');
     expect(fingerprint(changed.world)).not.toBe(fingerprint(ab.world));
   });
 
   it('over all schedules, states are identified up to the order of independent steps', () => {
     // Count distinct fingerprints over all schedules of the two creates and their deliveries.
-    const root = setupWorld(sim, sc);
-    const fps = new Set<number>();
-    let paths = 0;
-    const dfs = (w: typeof root) => {
-      fps.add(fingerprint(w));
-      const actions = sim.enabled(w, sc);
-      if (!actions.length) paths++;
-      for (const a of actions) dfs(sim.step(w, a, sc).world);
+    const count = (scenario: Scenario) => {
+      const root = setupWorld(sim, scenario);
+      const fps = new Set<number>();
+      let paths = 0;
+      const dfs = (w: typeof root) => {
+        fps.add(fingerprint(w));
+        const actions = sim.enabled(w, scenario);
+        if (!actions.length) paths++;
+        for (const a of actions) dfs(sim.step(w, a, scenario).world);
+      };
+      dfs(root);
+      return { paths, states: fps.size };
     };
-    dfs(root);
-    // 2 creates and 2 deliveries (each after its create): 6 schedules, and the states are the
-    // subsets of {created a, created b, delivered a, delivered b} closed under "delivered => created".
-    expect(paths).toBe(6);
-    expect(fps.size).toBe(9);
+    // Two informers: 2 creates and 2 deliveries (each after its create): 6 schedules, and the states
+    // are the subsets of {created a, created w, delivered a, delivered w} closed under "delivered => created".
+    expect(count(sc)).toEqual({ paths: 6, states: 9 });
+    // One informer (W2): the second delivery waits for the first, so 4 schedules; the two create
+    // orders are distinct states until both are delivered (root, a, b, ab, ba, a+da, b+db,
+    // ab+da = a+da+b, ba+db = b+db+a, all delivered).
+    const one: Scenario = { setup: sc.setup, ops: [createOp(configMap('a'), 'u1'), createOp(configMap('b'), 'u2')] };
+    expect(count(one)).toEqual({ paths: 4, states: 10 });
   });
 });
 

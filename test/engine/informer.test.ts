@@ -1,6 +1,7 @@
 /**
- * Informer semantics through the Simulator (spec W2-W5): per-object order, no cross-object
- * order, handlers after the cache update, watch gaps with tombstones, resync, stale listers.
+ * Informer semantics through the Simulator (spec W2-W5): one DeltaFIFO per informer (stream
+ * order across objects of one kind, a popped key's deltas together), no order across informers,
+ * handlers after the cache update, watch gaps with tombstones, resync, stale listers.
  */
 import { describe, expect, it } from 'vitest';
 import { isNotFound } from '../../src/api/errors.ts';
@@ -113,17 +114,81 @@ describe('W2: informer caches and event order', () => {
     for (const p of objectHistories(noGap.sim, lifecycle, noGap.world, A)) expect(p.cache).toEqual(p.api);
   });
 
-  it('W2: events of different objects can be delivered in either order', () => {
+  it('W2: events of different objects of one informer are delivered in stream (resourceVersion) order', () => {
     const sc: Scenario = { setup: [createOp(namespaceObj())], ops: [createOp(configMap('a')), createOp(configMap('b'))] };
     const r = recRun(sc);
     r.steps(/create ConfigMap\/default\/a/, /create ConfigMap\/default\/b/);
-    expect(r.matching(/^deliver /)).toEqual([`deliver ${A} ADDED -> rec`, `deliver ${B} ADDED -> rec`]);
-    const ab = r.fork().steps(`deliver ${A} ADDED -> rec`, `deliver ${B} ADDED -> rec`);
-    const ba = r.fork().steps(`deliver ${B} ADDED -> rec`, `deliver ${A} ADDED -> rec`);
-    expect(seenOf(ab).map((s) => s.name)).toEqual(['a', 'b']);
-    expect(seenOf(ba).map((s) => s.name)).toEqual(['b', 'a']);
-    // b's handler ran first and saw a cache without a, although a was written first.
-    expect(seenOf(ba)[0].cache).toEqual({ b: seenOf(ba)[0].rv });
+    // The DeltaFIFO's head is a: b's event cannot overtake it.
+    expect(r.matching(/^deliver /)).toEqual([`deliver ${A} ADDED -> rec`]);
+    r.step(`deliver ${A} ADDED -> rec`);
+    expect(r.matching(/^deliver /)).toEqual([`deliver ${B} ADDED -> rec`]);
+    r.step(`deliver ${B} ADDED -> rec`);
+    expect(seenOf(r).map((s) => s.name)).toEqual(['a', 'b']);
+  });
+
+  it("W2: a popped key hands over its later deltas too, ahead of another key's older event", () => {
+    const sc: Scenario = {
+      setup: [createOp(namespaceObj())],
+      ops: [createOp(configMap('a', { v: '1' })), createOp(configMap('b')), patchCm('a', { v: '2' })],
+    };
+    const r = recRun(sc);
+    r.steps(/create ConfigMap\/default\/a/, /create ConfigMap\/default\/b/, /patch ConfigMap\/default\/a/);
+    // Pop a with the delta the reflector had received so far (1), or with both (2, b lies between).
+    expect(r.matching(/^deliver /)).toEqual([`deliver ${A} ADDED -> rec`, `deliver ${A} ADDED+MODIFIED -> rec`]);
+    const together = r.fork();
+    together.step(`deliver ${A} ADDED+MODIFIED -> rec`);
+    expect(together.matching(/^deliver /)).toEqual([`deliver ${B} ADDED -> rec`]);
+    together.step(`deliver ${B} ADDED -> rec`);
+    expect(seenOf(together).map((s) => `${s.ev} ${s.name}`)).toEqual(['add a', 'update a', 'add b']);
+    // Popped one at a time, b's older event comes before a's second delta.
+    const apart = r.fork();
+    apart.step(`deliver ${A} ADDED -> rec`);
+    expect(apart.matching(/^deliver /)).toEqual([`deliver ${B} ADDED -> rec`]);
+    apart.steps(`deliver ${B} ADDED -> rec`, `deliver ${A} MODIFIED -> rec`);
+    expect(seenOf(apart).map((s) => `${s.ev} ${s.name}`)).toEqual(['add a', 'add b', 'update a']);
+  });
+
+  it('W2: over every schedule, handler calls of one informer follow DeltaFIFO order', () => {
+    // a, b, a, c, b: any out-of-FIFO delivery (b before a's first event, c before b's first...) fails.
+    const sc: Scenario = {
+      setup: [createOp(namespaceObj())],
+      ops: [createOp(configMap('a')), createOp(configMap('b')), patchCm('a', { v: '2' }), createOp(configMap('c')), deleteCm('b')],
+    };
+    const r = recRun(sc);
+    let paths = 0;
+    const orders = new Set<string>();
+    const dfs = (w: World) => {
+      const actions = r.sim.enabled(w, sc);
+      if (actions.length === 0) {
+        paths++;
+        const seen = w.controllers.rec.memory as readonly Seen[];
+        // Stream order: each event's resourceVersion, as emitted (DELETED carries the deletion's RV).
+        const stream = [...seen].sort((x, y) => Number(x.rv) - Number(y.rv));
+        expect(stream.map((s) => s.rv)).toEqual([...new Set(stream.map((s) => s.rv))]);
+        for (let j = 0; j < seen.length; j++) {
+          // Every event older than seen[j] of another key was handled before it, unless seen[j]
+          // was popped together with an earlier delta of its own key that is older still.
+          const y = seen[j];
+          for (const x of seen.slice(j + 1)) {
+            if (x.name === y.name || Number(x.rv) > Number(y.rv)) continue;
+            let k = j - 1;
+            while (k >= 0 && seen[k].name === y.name) k--;
+            const popHead = seen[k + 1];
+            expect(popHead.name === y.name && Number(popHead.rv) < Number(x.rv), `${y.ev} ${y.name}@${y.rv} handled before older ${x.ev} ${x.name}@${x.rv}`).toBe(true);
+          }
+        }
+        orders.add(seen.map((s) => `${s.ev} ${s.name}`).join(', '));
+        return;
+      }
+      for (const a of actions) dfs(r.sim.step(w, a, sc).world);
+    };
+    dfs(r.world);
+    expect(paths).toBeGreaterThan(50);
+    // The per-key pops make several orders reachable, but never one that puts b first.
+    expect(orders.size).toBeGreaterThan(1);
+    for (const o of orders) expect(o.startsWith('add a')).toBe(true);
+    expect([...orders].some((o) => o.startsWith('add a, update a, add b'))).toBe(true);
+    expect([...orders].some((o) => o.startsWith('add a, add b, update a'))).toBe(true);
   });
 
   it('W2: there is no order across informers (ConfigMap vs Widget)', () => {
@@ -155,32 +220,30 @@ describe('W2: informer caches and event order', () => {
     expect(del.rv).not.toBe(up2.rv);
   });
 
-  // Model note: a delivery updates the cache and runs the handler in one step, so for the
-  // notified object itself the handler sees exactly the notified version (client-go's
-  // listener buffer can lag further). What a handler can see is a cache holding writes made
-  // after the event it handles, through the other objects.
+  // A pop of several deltas applies them all to the indexer before the handlers run (client-go's
+  // processorListener runs behind the indexer), so the first handler sees the later state.
   it('W2: the cache may already be newer than the notification a handler runs for', () => {
     const sc: Scenario = {
       setup: [createOp(namespaceObj()), createOp(configMap('a', { v: '1' })), createOp(configMap('b', { v: '1' }))],
-      ops: [patchCm('a', { v: '2' }), patchCm('b', { v: '2' })],
+      ops: [patchCm('a', { v: '2' }), patchCm('b', { v: '2' }), patchCm('a', { v: '3' })],
     };
     const r = recRun(sc);
     const setupSeen = seenOf(r).length;
-    const bBefore = r.stored(B)!.metadata.resourceVersion;
-    r.steps(/patch ConfigMap\/default\/a/, /patch ConfigMap\/default\/b/);
-    const bAfter = r.stored(B)!.metadata.resourceVersion;
-    // b's later write reaches the cache first; a's notification then runs against a cache
-    // that already holds a write made after the event it is handling.
-    r.steps(`deliver ${B} MODIFIED -> rec`, `deliver ${A} MODIFIED -> rec`);
-    const forA = seenOf(r).slice(setupSeen).find((s) => s.name === 'a')!;
-    expect(forA.ev).toBe('update');
-    expect(forA.rv).toBe(r.stored(A)!.metadata.resourceVersion);
-    expect(forA.cache.b).toBe(bAfter);
-    expect(forA.cache.b).not.toBe(bBefore);
-    // The same notification delivered first sees the older b.
-    const other = recRun(sc);
-    other.steps(/patch ConfigMap\/default\/a/, /patch ConfigMap\/default\/b/, `deliver ${A} MODIFIED -> rec`);
-    expect(seenOf(other).slice(setupSeen).find((s) => s.name === 'a')!.cache.b).toBe(bBefore);
+    r.steps(/patch ConfigMap\/default\/a .*"2"/, /patch ConfigMap\/default\/b/, /patch ConfigMap\/default\/a .*"3"/);
+    const aLatest = r.stored(A)!.metadata.resourceVersion;
+    r.step(`deliver ${A} MODIFIED+MODIFIED -> rec`);
+    const [first, second] = seenOf(r).slice(setupSeen);
+    expect(first.ev).toBe('update');
+    expect(first.rv).not.toBe(aLatest);
+    // The notification for v=2 runs against a cache that already holds v=3.
+    expect(first.cache.a).toBe(aLatest);
+    expect(second.rv).toBe(aLatest);
+    expect(second.oldRv).toBe(first.rv);
+    // Popped alone, the same notification sees exactly its own version.
+    const alone = recRun(sc);
+    alone.steps(/patch ConfigMap\/default\/a .*"2"/, /patch ConfigMap\/default\/b/, /patch ConfigMap\/default\/a .*"3"/, `deliver ${A} MODIFIED -> rec`);
+    const only = seenOf(alone).slice(setupSeen)[0];
+    expect(only.cache.a).toBe(only.rv);
   });
 });
 
@@ -299,8 +362,11 @@ describe('W4: resync', () => {
     expect(r.world.api).toBe(api);
     expect([...entry.reads, ...entry.writes].filter((x) => x.startsWith('api/'))).toEqual([]);
     expect(r.world.faults.resyncs).toBe(0);
-    expect(r.matching(/^deliver /)).toEqual([`deliver ${A} RESYNC -> rec`, `deliver ${B} RESYNC -> rec`]);
-    r.steps(/deliver .*\/a RESYNC/, /deliver .*\/b RESYNC/);
+    // Sync deltas queue in key order behind one another (W2): a first, then b.
+    expect(r.matching(/^deliver /)).toEqual([`deliver ${A} RESYNC -> rec`]);
+    r.step(/deliver .*\/a RESYNC/);
+    expect(r.matching(/^deliver /)).toEqual([`deliver ${B} RESYNC -> rec`]);
+    r.step(/deliver .*\/b RESYNC/);
     const resynced = seenOf(r).slice(before);
     expect(resynced.map((s) => `${s.ev} ${s.name}`)).toEqual(['update a', 'update b']);
     for (const s of resynced) {
@@ -390,9 +456,9 @@ describe('W5: listers read the cache', () => {
       name: 'h',
       initialMemory: null,
       watches: {
-        ConfigMap: {
-          add: (ctx, o) => {
-            if (o.metadata.name !== 'b') return;
+        ConfigMap: {},
+        Widget: {
+          add: (ctx) => {
             seen.push([ctx.lister('ConfigMap').get(NS, 'a')?.metadata.resourceVersion, ctx.get('ConfigMap', NS, 'a')?.metadata.resourceVersion]);
           },
         },
@@ -401,11 +467,12 @@ describe('W5: listers read the cache', () => {
     };
     const s2: Scenario = {
       setup: [createOp(namespaceObj()), createOp(configMap('a', { v: '1' }))],
-      ops: [patchCm('a', { v: '2' }), createOp(configMap('b'))],
+      ops: [patchCm('a', { v: '2' }), createOp(widget('w'))],
     };
-    const r = new Run(new Simulator({ kinds: [], controllers: [watcher], systemActors: [] }), s2);
+    const r = new Run(new Simulator({ kinds: [Widget], controllers: [watcher], systemActors: [] }), s2);
     const old = r.stored(A)!.metadata.resourceVersion;
-    r.steps(/^user: patch/, /^user: create/, `deliver ${B} ADDED -> h`);
+    // No order across informers (W2): the Widget event overtakes the ConfigMap one.
+    r.steps(/^user: patch/, /^user: create/, `deliver Widget/${NS}/w ADDED -> h`);
     expect(seen).toEqual([[old, r.stored(A)!.metadata.resourceVersion]]);
     expect(seen[0][0]).not.toBe(seen[0][1]);
   });

@@ -141,6 +141,8 @@ describe('kube-ovn: the safe order', () => {
 const expectations: Record<string, { readonly violated: readonly string[]; readonly holds: readonly string[] }> = {
   'a-v1.12.28-single-network.json': { violated: ['v1.12.28', 'fix1', 'fix4', 'v1.12.28+webhook'], holds: ['fix2', 'fix3', 'fix1+fix3', 'fix1+fix2+fix3', 'master'] },
   'a-v1.12.28-issue-4898.json': { violated: ['v1.12.28', 'fix1', 'v1.12.28+webhook'], holds: ['fix2', 'fix3', 'fix1+fix2+fix3', 'master'] },
+  // The reporter's shape: a KubeVirt VM's IP CRs (named after the VM) leak the same way.
+  'a-v1.12.28-issue-4898-vm.json': { violated: ['v1.12.28', 'fix1', 'fix4', 'v1.12.28+webhook'], holds: ['fix2', 'fix3', 'fix1+fix3', 'fix1+fix2+fix3', 'master', 'master+fix4'] },
   'a-kubectl-delete-ip-hangs-v1.12.28.json': { violated: ['v1.12.28', 'fix1'], holds: ['fix2', 'fix3', 'master'] },
   'a-serialized-pod-gone-v1.12.28.json': { violated: ['v1.12.28', 'fix1'], holds: ['fix2', 'fix3', 'master'] },
   'stale-status-serialized-v1.12.28.json': { violated: ['v1.12.28', 'fix1'], holds: ['fix4', 'fix1+fix2+fix3+fix4', 'master'] },

@@ -9,7 +9,7 @@ let cached: Timeline | undefined;
 
 export function realTimeline(): Timeline {
   if (cached) return cached;
-  const r = checkRandom(kubeOvnModel, { variant: 'v1.12.28', scenario: 'single-network', numRuns: 20, seed: 1, properties: ['ip-outlives-pod-and-subnet'] });
+  const r = checkRandom(kubeOvnModel, { variant: 'v1.12.28', scenario: 'single-network', numRuns: 20, seed: 1, strategy: 'uniform', properties: ['ip-outlives-pod-and-subnet'] });
   const trace = r.counterexample;
   if (!trace) throw new Error(`expected a counterexample, got ${r.result}`);
   const t = target(kubeOvnModel, { variant: trace.variant, engine: trace.engine, properties: [trace.violation.property] });
