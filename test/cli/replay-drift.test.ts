@@ -54,8 +54,11 @@ describe('replay: fingerprints and drift', () => {
   });
 
   it('a committed trace from before fingerprints still replays (whether or not the model still reproduces it)', async () => {
-    const file = join(import.meta.dirname, '../counterexamples/a-v1.12.28-single-network.json');
-    expect(JSON.parse(readFileSync(file, 'utf8')).definitions).toBeUndefined();
+    // A committed trace as an older kuberace wrote it: no `definitions` field.
+    const committed = JSON.parse(readFileSync(join(import.meta.dirname, '../counterexamples/a-v1.12.28-single-network.json'), 'utf8'));
+    delete committed.definitions;
+    const file = join(dir, 'old-format.json');
+    writeFileSync(file, JSON.stringify(committed, null, 2));
     const r = await run(['replay', file], { cwd: dir });
     expect([1, 4], r.stderr).toContain(r.code);
     expect(r.stdout).toMatch(/\ndefinitions: no fingerprint recorded \(trace from an older kuberace\)\n/);
