@@ -1,6 +1,11 @@
 /**
  * Exhaustive bounded search over every interleaving from a fixed scenario.
  *
+ * First a breadth-first phase explores whole levels while the stored states stay within
+ * `bfsStates` (shallow counterexamples first, and shortest; `stats.completeDepth` says to
+ * which depth every state was explored), then a DFS runs from every node of its frontier,
+ * sharing the visited set:
+ *
  * DFS with a visited set of state fingerprints and sleep-set partial-order reduction
  * (Godefroid): after exploring action a at a state, a sibling's subtree need not try a
  * again as long as the steps taken since are independent of it (disjoint read/write
@@ -51,7 +56,7 @@ export interface ExhaustiveOptions extends TargetOptions {
   readonly shortest?: boolean;
   /**
    * Breadth-first phase before the DFS: whole levels are explored (shallowest first) while the
-   * states stored stay within this many (default min(50,000, maxStates / 4); 0: DFS only,
+   * states stored stay within this many (default min(50,000, maxStates / 10); 0: DFS only,
    * from the root),
    * so a shallow counterexample is found quickly even when the whole space is large, and
    * `stats.completeDepth` says to which depth every state was explored.
@@ -67,11 +72,6 @@ export interface ExhaustiveOptions extends TargetOptions {
    * `any` also lets time pass mid-flight (timers racing handlers), bounded by maxDepth.
    */
   readonly clock?: 'idle' | 'any';
-  /**
-   * @internal A worker of a frontier-split search (./parallel.ts): the DFS phase takes
-   * frontier nodes from, and records states in, what the workers share (no sleep sets there).
-   */
-  readonly shared?: { readonly search: SharedSearch; readonly worker: number };
   /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
   readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
@@ -127,10 +127,24 @@ export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = 
   return r;
 }
 
+/**
+ * A worker of a frontier-split search (./parallel.ts): the DFS phase takes frontier nodes
+ * from, and records states in, what the workers share (no sleep sets there).
+ */
+export interface SharedWorker {
+  readonly shared?: { readonly search: SharedSearch; readonly worker: number };
+}
+
+/** {@link checkExhaustive} as one worker of a frontier-split search. */
+export function checkExhaustiveShared(model: ModelDef<any>, opts: ExhaustiveOptions & SharedWorker): CheckReport {
+  const t = target(model, opts);
+  return explore(t, contextFor(t, opts.scenario), opts);
+}
+
 /** Default state budget of the breadth-first phase that runs before the DFS (see `bfsStates`). */
 export const DEFAULT_BFS_STATES = 50_000;
 
-export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions): CheckReport {
+export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions & SharedWorker): CheckReport {
   const started = wallClockMs();
   // A shard outside 0..count-1 would explore nothing and report a complete proof.
   if (opts.shard) checkShard(opts.shard);
@@ -141,7 +155,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const stopAtFirst = opts.stopAtFirst !== false;
   const idleClock = (opts.clock ?? 'idle') === 'idle';
   // `shortest` is the breadth-first phase without a budget of its own.
-  const bfsStates = opts.shortest ? Infinity : Math.max(0, opts.bfsStates ?? Math.min(DEFAULT_BFS_STATES, Math.floor(maxStates / 4)));
+  const bfsStates = opts.shortest ? Infinity : Math.max(0, opts.bfsStates ?? Math.min(DEFAULT_BFS_STATES, Math.floor(maxStates / 10)));
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();

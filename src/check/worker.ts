@@ -4,7 +4,7 @@
  * `execArgv: ['--import', tsx]` so that it can load TypeScript.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkExhaustive } from './exhaustive.ts';
+import { checkExhaustiveShared } from './exhaustive.ts';
 import type { ModelDef } from './model.ts';
 import { UsageError } from './model.ts';
 import { checkRandom } from './random.ts';
@@ -33,7 +33,7 @@ try {
   const report =
     req.kind === 'random'
       ? checkRandom(model, { ...req.options, shard: req.shard, noMinimize: true, ...(onRuns ? { onProgress: onRuns } : {}) })
-      : checkExhaustive(model, {
+      : checkExhaustiveShared(model, {
           ...req.options,
           shard: req.shard,
           ...(onProgress ? { onProgress } : {}),

@@ -63,7 +63,7 @@ describe('breadth-first phase before the DFS (shallow bugs first, completeDepth,
   });
 
   test('stopped on the state budget: stoppedBy states, and every state within completeDepth was explored', () => {
-    const r = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', maxStates: 20 });
+    const r = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', maxStates: 20, bfsStates: 15 });
     expect(r.stats).toMatchObject({ complete: false, stoppedBy: 'states' });
     const d = r.stats.completeDepth!;
     expect(d).toBeGreaterThanOrEqual(1);
