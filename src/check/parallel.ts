@@ -198,6 +198,9 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('maxDepth', max((s) => s.maxDepth)),
     ...defined('statesWithoutPor', sum((s) => s.statesWithoutPor)),
     ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
+    ...defined('lagBound', max((s) => s.lagBound)),
+    ...defined('lagPruned', sum((s) => s.lagPruned)),
+    ...(reports.some((r) => r.stats.completeWithinLag !== undefined) ? { completeWithinLag: reports.every((r) => r.stats.completeWithinLag === true) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
   };
   const base = { model: first.model, variant: first.variant, mode: first.mode, stats, coverage };

@@ -47,3 +47,18 @@ test('a shard outside 0..count-1 is refused instead of proving nothing', () => {
   expect(() => checkExhaustive(toyModel, { variant: 'fixed', shard: { index: 2, count: 2 } })).toThrow(/bad shard index 2: must be 0\.\.1/);
   expect(() => checkExhaustive(toyModel, { variant: 'fixed', shard: { index: 0, count: 0 } })).toThrow(/bad shard count 0/);
 });
+
+describe('fairness bound (maxInformerLag)', () => {
+  test('a bound no path reaches changes nothing; a tight one prunes and says the search is complete only within it', () => {
+    const free = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', por: false });
+    const loose = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', por: false, maxInformerLag: 50 });
+    expect(loose.stats.states).toBe(free.stats.states);
+    expect(loose.stats).toMatchObject({ complete: true, lagBound: 50, lagPruned: 0, completeWithinLag: true });
+    const tight = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', por: false, maxInformerLag: 0 });
+    expect(tight.stats.lagPruned).toBeGreaterThan(0);
+    expect(tight.stats.states).toBeLessThan(free.stats.states!);
+    expect(tight.stats).toMatchObject({ complete: false, completeWithinLag: true });
+    // A violation is still found within a bound that lets its events queue.
+    expect(checkExhaustive(toyModel, { variant: 'buggy', scenario: 'race', maxInformerLag: 50 }).result).toBe('violated');
+  });
+});
