@@ -26,7 +26,8 @@ import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
 /**
  * Options of {@link checkExhaustive}: scenario, maxDepth (400), maxStates (2,000,000),
- * maxTimeMs, por, shortest, shard, stopAtFirst, clock (`idle` or `any`), onProgress.
+ * maxTimeMs, por, shortest, bfsStates (breadth-first phase before the DFS), shard, stopAtFirst,
+ * clock (`idle` or `any`), onStable, onProgress.
  *
  * @example
  * ```ts
