@@ -33,7 +33,7 @@ import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 /**
  * Options of {@link checkExhaustive}: scenario, maxDepth (400), maxStates (2,000,000),
  * maxTimeMs, por, shortest, bfsStates (breadth-first phase before the DFS), shard, stopAtFirst,
- * clock (`idle` or `any`), onStable, onProgress.
+ * clock (`idle` or `any`), maxInformerLag, onStable, onProgress.
  *
  * @example
  * ```ts
@@ -74,6 +74,15 @@ export interface ExhaustiveOptions extends TargetOptions {
   readonly clock?: 'idle' | 'any';
   /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
   readonly onStable?: (fp: number, world: World) => void;
+  /**
+   * Fairness bound: a state in which some informer has more than this many watch events not yet
+   * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
+   * lets an informer catch up, while the controller keeps writing, has unboundedly many states. A
+   * search that prunes here is complete only within the bound, and says so (`completeDepth`
+   * then counts within the bound too). Default: the model's `exhaustive.maxInformerLag`; `null`
+   * turns it off.
+   */
+  readonly maxInformerLag?: number | null;
   /** Called about every 10,000 states. */
   readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
 }
@@ -141,6 +150,20 @@ export function checkExhaustiveShared(model: ModelDef<any>, opts: ExhaustiveOpti
   return explore(t, contextFor(t, opts.scenario), opts);
 }
 
+/** The most watch events any informer has not delivered yet (initial-list events not counted). */
+export function informerLag(world: World): number {
+  let max = 0;
+  for (const name in world.controllers) {
+    const informers = world.controllers[name].informers;
+    for (const kind in informers) {
+      let n = 0;
+      for (const ev of informers[kind].pending) if (!ev.initial) n++;
+      if (n > max) max = n;
+    }
+  }
+  return max;
+}
+
 /** Default state budget of the breadth-first phase that runs before the DFS (see `bfsStates`). */
 export const DEFAULT_BFS_STATES = 50_000;
 
@@ -159,7 +182,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();
-  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false };
+  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0 };
+  // `null` turns the model's default bound off.
+  const lagBound = opts.maxInformerLag === null ? undefined : (opts.maxInformerLag ?? t.model.exhaustive?.maxInformerLag);
+  const overLag = (w: World) => lagBound !== undefined && informerLag(w) > lagBound;
   let stoppedBy: 'states' | 'time' | undefined;
   /** Every state within this many steps of the root has been explored (classified, successors generated). */
   let completeDepth: number | undefined;
@@ -245,6 +271,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       stats.depthCut = true;
       continue;
     }
+    if (overLag(world)) {
+      stats.lagPruned++;
+      continue;
+    }
     for (let i = 0; i < actions.length && !stopped; i++) {
       const a = actions[i];
       if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
@@ -311,6 +341,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         stats.depthCut = true;
         return;
       }
+      if (overLag(world)) {
+        stats.lagPruned++;
+        return;
+      }
       const done: Array<[string, Footprint]> = [];
       for (let i = 0; i < actions.length && !stopped; i++) {
         const a = actions[i];
@@ -361,7 +395,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     states: stats.states - own.states,
     transitions: stats.transitions - own.transitions,
     maxDepth: stats.maxDepth,
-    complete: complete && !found,
+    // Pruned by the fairness bound: complete only within it (completeWithinLag).
+    complete: complete && !found && stats.lagPruned === 0,
+    ...(lagBound !== undefined ? { lagBound, lagPruned: stats.lagPruned, completeWithinLag: complete && !found } : {}),
     ...(completeDepth !== undefined ? { completeDepth } : {}),
     // A search that stopped at its first violation was not stopped by a budget.
     ...(stoppedReason && !(found && stopAtFirst) ? { stoppedBy: stoppedReason } : {}),

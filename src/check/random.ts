@@ -113,6 +113,10 @@ export interface CheckReport {
     /** Exhaustive: the budget that ended an incomplete search. */
     readonly stoppedBy?: 'depth' | 'states' | 'time';
     readonly statesWithoutPor?: number;
+    /** Exhaustive with a fairness bound: the bound, the states not expanded for it, and whether every state within it was explored. */
+    readonly lagBound?: number;
+    readonly lagPruned?: number;
+    readonly completeWithinLag?: boolean;
     readonly durationMs: number;
     /** Random mode: the fast-check seed used (pass it back as `seed` to repeat the check). */
     readonly seed?: number;
