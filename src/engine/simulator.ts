@@ -650,6 +650,9 @@ export class Simulator {
         if (!inf) continue;
         const key = keyOf(ev.object);
         txn.write(`pending/${def.name}/${key}`);
+        // Two appends to one DeltaFIFO do not commute (W2: the stream order decides which key
+        // is popped first); an append and a pop of the head do.
+        txn.write(`fifo/${def.name}/${ev.object.kind}`);
         c = { ...c, informers: { ...c.informers, [ev.object.kind]: appendEvent(inf, new WatchedEvent(ev.type, key, ev.object)) } };
         changed = true;
       }
