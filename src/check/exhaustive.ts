@@ -76,9 +76,10 @@ export interface ExhaustiveOptions extends TargetOptions {
    * Fairness bound: a state in which some informer has more than this many watch events not yet
    * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
    * lets an informer catch up, while the controller keeps writing, has unboundedly many states. A
-   * search that prunes here is complete only within the bound, and says so.
+   * search that prunes here is complete only within the bound, and says so. Default: the model's
+   * `exhaustive.maxInformerLag`; `null` turns it off.
    */
-  readonly maxInformerLag?: number;
+  readonly maxInformerLag?: number | null;
   /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
   readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
@@ -181,7 +182,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();
   const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0 };
-  const lagBound = opts.maxInformerLag;
+  // `null` turns the model's default bound off.
+  const lagBound = opts.maxInformerLag === null ? undefined : (opts.maxInformerLag ?? t.model.exhaustive?.maxInformerLag);
   const overLag = (w: World) => lagBound !== undefined && informerLag(w) > lagBound;
   let stoppedBy: 'states' | 'time' | undefined;
   /** Every state within this many steps of the root has been explored (classified, successors generated). */

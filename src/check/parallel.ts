@@ -215,6 +215,9 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('maxDepth', max((s) => s.maxDepth)),
     ...defined('statesWithoutPor', sum((s) => s.statesWithoutPor)),
     ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
+    ...defined('lagBound', max((s) => s.lagBound)),
+    ...defined('lagPruned', sum((s) => s.lagPruned)),
+    ...(reports.some((r) => r.stats.completeWithinLag !== undefined) ? { completeWithinLag: reports.every((r) => r.stats.completeWithinLag === true) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
     // Every shard must have covered a depth for the merged search to cover it.
     ...(reports.every((r) => r.stats.completeDepth !== undefined) ? { completeDepth: Math.min(...reports.map((r) => r.stats.completeDepth!)) } : {}),

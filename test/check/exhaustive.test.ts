@@ -92,3 +92,18 @@ describe('breadth-first phase before the DFS (shallow bugs first, completeDepth,
     expect(b.stats.complete).toBe(true);
   });
 });
+
+describe('fairness bound (maxInformerLag)', () => {
+  test('a bound no path reaches changes nothing; a tight one prunes and says the search is complete only within it', () => {
+    const free = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', por: false });
+    const loose = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', por: false, maxInformerLag: 50 });
+    expect(loose.stats.states).toBe(free.stats.states);
+    expect(loose.stats).toMatchObject({ complete: true, lagBound: 50, lagPruned: 0, completeWithinLag: true });
+    const tight = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race', por: false, maxInformerLag: 0 });
+    expect(tight.stats.lagPruned).toBeGreaterThan(0);
+    expect(tight.stats.states).toBeLessThan(free.stats.states!);
+    expect(tight.stats).toMatchObject({ complete: false, completeWithinLag: true });
+    // A violation is still found within a bound that lets its events queue.
+    expect(checkExhaustive(toyModel, { variant: 'buggy', scenario: 'race', maxInformerLag: 50 }).result).toBe('violated');
+  });
+});
