@@ -2,7 +2,7 @@
  * The Kube-OVN model: kube-ovn-controller's pod, IP and subnet flows of v1.12.28 and master,
  * with the proposed fixes of kubeovn/kube-ovn#4898 as variants.
  */
-import { defineModel } from '../../src/check/model.ts';
+import { defineModel } from '../../src/index.ts';
 import { classifyKubeOvn, kubeOvnProperties } from '../../properties/kube-ovn.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { variants } from './config.ts';

@@ -72,8 +72,6 @@ export interface ExhaustiveOptions extends TargetOptions {
    * `any` also lets time pass mid-flight (timers racing handlers), bounded by maxDepth.
    */
   readonly clock?: 'idle' | 'any';
-  /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
-  readonly onStable?: (fp: number, world: World) => void;
   /**
    * Fairness bound: a state in which some informer has more than this many watch events not yet
    * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
@@ -83,6 +81,8 @@ export interface ExhaustiveOptions extends TargetOptions {
    * turns it off.
    */
   readonly maxInformerLag?: number | null;
+  /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
+  readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
   readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
 }
@@ -385,7 +385,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   }
 
   const complete = !stoppedBy && !stats.depthCut;
-  if (complete && !found) completeDepth = stats.maxDepth;
+  if (complete && !found && stats.lagPruned === 0) completeDepth = stats.maxDepth;
   const durationMs = wallClockMs() - started;
   const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
   const stoppedReason = stoppedBy ?? (stats.depthCut ? ('depth' as const) : undefined);
