@@ -13,6 +13,7 @@ export interface ExhaustiveJob {
   readonly shape?: ScenarioShape;
   readonly properties?: readonly string[];
   readonly por?: boolean;
+  readonly bfsStates?: number;
   readonly shortest?: boolean;
   readonly stopAtFirst?: boolean;
   readonly maxStates?: number;
@@ -50,6 +51,7 @@ export function runExhaustiveJob(job: ExhaustiveJob): ExhaustiveOutcome {
     scenario: job.shape ? scaledScenario(job.shape) : job.scenario,
     properties: job.properties,
     por: job.por,
+    bfsStates: job.bfsStates,
     shortest: job.shortest,
     stopAtFirst: job.stopAtFirst,
     maxStates: job.maxStates,

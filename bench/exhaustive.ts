@@ -17,7 +17,8 @@ export interface ProofOptions {
 
 export async function runProof(o: ProofOptions): Promise<GroupResult> {
   const started = now();
-  const job = (por: boolean): ExhaustiveJob => ({ variant: o.variant, scenario: o.scenario, properties: [o.property], por, maxTimeMs: o.maxTimeMs });
+  // DFS from the root (no breadth-first phase), so the rows compare sleep sets alone.
+  const job = (por: boolean): ExhaustiveJob => ({ variant: o.variant, scenario: o.scenario, properties: [o.property], por, bfsStates: 0, maxTimeMs: o.maxTimeMs });
   const withPor = await runChild<ExhaustiveOutcome>(CHILD, job(true));
   const withoutPor = await runChild<ExhaustiveOutcome>(CHILD, job(false));
   const rate = (r: ExhaustiveOutcome) => (r.states / r.durationMs) * 1000;

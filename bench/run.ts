@@ -6,11 +6,12 @@
  */
 import { runProof, runScaling } from './exhaustive.ts';
 import { type GroupResult, type TargetCheck, fmt, machine, now, renderTable } from './lib.ts';
+import { runParallel, runShallow } from './search.ts';
 import { runThroughput } from './throughput.ts';
 import { type PropertyTtb, runTimeToBug } from './ttb.ts';
 import { runVersus } from './versus.ts';
 
-const GROUPS = ['throughput', 'exhaustive', 'time-to-bug', 'shrink-quality', 'scaling', 'baseline'] as const;
+const GROUPS = ['throughput', 'exhaustive', 'time-to-bug', 'shrink-quality', 'scaling', 'baseline', 'shallow', 'parallel'] as const;
 
 function parseArgs(argv: readonly string[]) {
   const json = argv.includes('--json');
@@ -104,6 +105,14 @@ async function main(): Promise<void> {
     add(await runVersus(kuberaceA, ttbSeeds, 10_000));
   }
 
+  if (want('shallow')) {
+    log('shallow: time to an 8-step race among millions of states');
+    add(runShallow({ scenario: 'six' }));
+  }
+  if (want('parallel')) {
+    log('parallel: one thread vs 1 and 2 frontier-split workers');
+    add(await runParallel({ maxStates: q ? 20_000 : 150_000 }));
+  }
   const targets: TargetCheck[] = groups.flatMap((g) => g.targets);
   const totalMs = now() - started;
   if (args.json) {

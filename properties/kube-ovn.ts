@@ -2,11 +2,8 @@
  * Invariants of the Kube-OVN pod/subnet/IP deletion race (kubeovn/kube-ovn#4898), named so
  * reports and the results matrix can refer to them.
  */
-import type { Classification } from '../src/check/classify.ts';
-import { type Property, always, atStable, sometimes } from '../src/check/property.ts';
-import type { WorldView } from '../src/check/view.ts';
+import { always, atStable, sometimes, type Classification, type Property, type StoredObject, type WorldView } from '../src/index.ts';
 import { CONTROLLER, type KubeOvnMemory } from '../models/kube-ovn/context.ts';
-import type { StoredObject } from '../src/api/types.ts';
 import { type IP, type Subnet, VM_POD_TYPE } from '../models/kube-ovn/objects.ts';
 
 function describeIP(ip: IP): string {

@@ -61,6 +61,7 @@ export {
   builtinKinds,
 } from './api/kinds.ts';
 export { objectKey, keyOf, parseTimestamp } from './api/keys.ts';
+export { jsonEqual } from './api/json.ts';
 
 // Errors
 export {
@@ -96,7 +97,7 @@ export type {
 } from './engine/system.ts';
 export { defineController, defineExternalSystem } from './check/define.ts';
 export type { RateLimiterConfig } from './engine/workqueue.ts';
-export { ReconcileError } from './engine/effects.ts';
+export { ReconcileError, reconcileContext } from './engine/effects.ts';
 export type {
   ReconcileContext,
   Client,

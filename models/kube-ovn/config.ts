@@ -138,6 +138,10 @@ export const variants = {
   fix3: { description: 'v1.12.28 + proposed fix 3: IP finalizer on create, handleUpdateIP tolerates a missing subnet, status before finalizer (#3469)', config: { ...v1_12_28, ...fix3 } },
   'fix1+fix3': { description: 'fixes 1 and 3 together', config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true } },
   'fix1+fix2+fix3': { description: 'all three proposed fixes', config: { ...v1_12_28, ...fix3, fix1DeleteIPsFromAnnotations: true, fix2SubnetLock: true } },
+  'fix2+fix4': {
+    description: 'fix 2 (per-subnet lock, live count) plus fix 4 (the recount is written even when it equals the stale cached status)',
+    config: { ...v1_12_28, fix2SubnetLock: true, statusWriteEvenIfCachedEqual: true },
+  },
   fix4: {
     description: 'v1.12.28 + fix 4 (found here): the status recount is written even when it equals the stale cached status',
     config: { ...v1_12_28, statusWriteEvenIfCachedEqual: true },

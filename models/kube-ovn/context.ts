@@ -1,7 +1,5 @@
 /** Shared types and small helpers of the kube-ovn-controller model. */
-import { isNotFound } from '../../src/api/errors.ts';
-import type { StoredObject } from '../../src/api/types.ts';
-import type { Effect, ReconcileContext } from '../../src/engine/effects.ts';
+import { isNotFound, type Effect, type ReconcileContext, type StoredObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import type { Ipam } from './ipam.ts';
 import type { Pod } from './objects.ts';
@@ -82,4 +80,14 @@ export function isPodAlive(pod: Pod, now: number, parse: (ts: string) => number 
 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * `rec` without `key` (rec itself when the key is absent): Go's `delete(m, key)` on a
+ * copy-on-write record such as `deletingPods`.
+ */
+export function withoutKey<V>(rec: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
+  if (!Object.hasOwn(rec, key)) return rec;
+  const { [key]: _gone, ...rest } = rec;
+  return rest;
 }

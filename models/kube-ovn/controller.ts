@@ -2,7 +2,7 @@
  * kube-ovn-controller assembled from its handlers: informers, queues and worker counts as in
  * pkg/controller/controller.go (v1.12.28 ~252/~743; master ~411/~1162).
  */
-import type { ControllerDef, SystemDef } from '../../src/engine/system.ts';
+import type { ControllerDef, SystemDef } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { CONTROLLER, type KubeOvnMemory, Q, initialMemory } from './context.ts';
 import { gcTask, initIPAM } from './init.ts';

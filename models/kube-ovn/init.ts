@@ -1,7 +1,5 @@
 /** Controller start-up (pkg/controller/init.go) and garbage collection (pkg/controller/gc.go). */
-import { isNotFound } from '../../src/api/errors.ts';
-import { parseTimestamp } from '../../src/api/keys.ts';
-import type { Effect } from '../../src/engine/effects.ts';
+import { isNotFound, parseTimestamp, type Effect } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { type Ctx, Q, errorMessage, isPodAlive, listerGet } from './context.ts';
 import { addOrUpdateSubnet, getStaticAddress, releaseAddressByPod } from './ipam.ts';

@@ -1,7 +1,5 @@
 /** IP handlers of kube-ovn-controller (pkg/controller/ip.go). */
-import { isNotFound } from '../../src/api/errors.ts';
-import type { Effect } from '../../src/engine/effects.ts';
-import type { EventHandlers } from '../../src/engine/system.ts';
+import { isNotFound, type Effect, type EventHandlers } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet } from './context.ts';
 import { releaseAddressByNic, releaseAddressByPod } from './ipam.ts';

@@ -2,9 +2,7 @@
  * getPodKubeovnNets and its helpers: which networks (provider + subnet) a pod asks for.
  * Written once against ReconcileContext; event handlers run it through HandlerContext.run.
  */
-import { isNotFound } from '../../src/api/errors.ts';
-import type { StoredObject } from '../../src/api/types.ts';
-import type { Effect } from '../../src/engine/effects.ts';
+import { isNotFound, type Effect, type StoredObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { type Ctx, listerGet } from './context.ts';
 import { DEFAULT_PROVIDER, LOGICAL_SWITCH_ANNOTATION, NETWORKS_ANNOTATION, type Pod, type Subnet, annotation, attachmentProvider } from './objects.ts';

@@ -2,8 +2,7 @@
  * Kube-OVN object shapes (kubeovn.io/v1 Subnet and IP, core Pod/Namespace, NAD), names,
  * labels and annotations as the real controller writes them (v1.12.28 unless noted).
  */
-import { defineKind } from '../../src/api/kinds.ts';
-import type { KubeObject, StoredObject } from '../../src/api/types.ts';
+import { defineKind, type KubeObject, type StoredObject } from '../../src/index.ts';
 
 export const SubnetKind = defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'Subnet', namespaced: false, statusSubresource: true });
 export const IPKind = defineKind({ apiVersion: 'kubeovn.io/v1', kind: 'IP', namespaced: false, statusSubresource: false, plural: 'ips' });

@@ -4,7 +4,7 @@
  * ovs client methods the controller uses (v1.12.28 pkg/ovs).
  * Simplification: ACLs, DHCP options, routes, NAT and load balancers are not modelled.
  */
-import { ExternalError, type ExternalSystemDef } from '../../src/engine/system.ts';
+import { ExternalError, type ExternalSystemDef } from '../../src/index.ts';
 
 export interface LogicalSwitchPort {
   readonly switch: string;

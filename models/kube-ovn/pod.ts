@@ -1,13 +1,7 @@
 /** Pod handlers of kube-ovn-controller (pkg/controller/pod.go). */
-import { isNotFound } from '../../src/api/errors.ts';
-import { jsonEqual } from '../../src/api/json.ts';
-import { parseTimestamp } from '../../src/api/keys.ts';
-import type { KubeObject } from '../../src/api/types.ts';
-import { type Effect, ReconcileError, reconcileContext } from '../../src/engine/effects.ts';
-import type { EventHandlers, HandlerContext } from '../../src/engine/system.ts';
+import { isNotFound, jsonEqual, parseTimestamp, reconcileContext, ReconcileError, type Effect, type EventHandlers, type HandlerContext, type KubeObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet } from './context.ts';
-import { withoutKey } from '../../src/engine/records.ts';
+import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet, withoutKey } from './context.ts';
 import { getRandomAddress, releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB } from './ovn.ts';

@@ -1,6 +1,6 @@
 /** Scenarios: the shapes from kubeovn/kube-ovn#4898 and a generator of small clusters. */
 import * as fc from 'fast-check';
-import type { Scenario, UserOp } from '../../src/engine/system.ts';
+import type { Scenario, UserOp } from '../../src/index.ts';
 import { nad, namespace, pod, subnet, virtualMachine, virtualMachineInstance, vmLauncherPod } from './objects.ts';
 
 const NS = 'vm';

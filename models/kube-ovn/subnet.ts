@@ -1,8 +1,5 @@
 /** Subnet handlers of kube-ovn-controller (pkg/controller/subnet.go). */
-import { jsonEqual } from '../../src/api/json.ts';
-import type { Effect } from '../../src/engine/effects.ts';
-import { ReconcileError } from '../../src/engine/effects.ts';
-import type { EventHandlers } from '../../src/engine/system.ts';
+import { jsonEqual, ReconcileError, type Effect, type EventHandlers } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet } from './context.ts';
 import { addOrUpdateSubnet, deleteSubnet, usingRange } from './ipam.ts';

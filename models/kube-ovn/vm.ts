@@ -5,9 +5,7 @@
  * v1.12.28 has no KubeVirt informer: VM and VMI are read with live GETs, even from the pod
  * informer's update handler.
  */
-import { isNotFound } from '../../src/api/errors.ts';
-import type { StoredObject } from '../../src/api/types.ts';
-import type { Effect } from '../../src/engine/effects.ts';
+import { isNotFound, type Effect, type StoredObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import type { Ctx } from './context.ts';
 import { type Pod, type Subnet, LOGICAL_SWITCH_ANNOTATION, VM_INSTANCE_KIND, VM_POD_TYPE, podKey } from './objects.ts';

@@ -1,6 +1,6 @@
 /**
  * Plain-JSON helpers: defensive deep copy into frozen JSON, structural equality and
- * RFC 7386 JSON merge patch. Internal to src/api.
+ * RFC 7386 JSON merge patch. Internal to src/api, except {@link jsonEqual} (public).
  */
 import { badRequest } from './errors.ts';
 
@@ -92,7 +92,19 @@ function copyJson(value: unknown, at: PathNode, seen: Set<object>, prior: unknow
   }
 }
 
-/** Structural equality of two JSON values (object key order is irrelevant). */
+/**
+ * Structural equality of two JSON values (object key order is irrelevant), the check a Go
+ * controller makes with `reflect.DeepEqual` / `equality.Semantic.DeepEqual` before it skips a
+ * write that would change nothing.
+ *
+ * @example
+ * ```ts
+ * const status = { phase: 'Ready', used: 1 };
+ * if (!jsonEqual(status, cached.status ?? {})) yield* ctx.client.updateStatus({ ...cached, status });
+ * ```
+ *
+ * @category Objects
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

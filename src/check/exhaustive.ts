@@ -1,6 +1,11 @@
 /**
  * Exhaustive bounded search over every interleaving from a fixed scenario.
  *
+ * First a breadth-first phase explores whole levels while the stored states stay within
+ * `bfsStates` (shallow counterexamples first, and shortest; `stats.completeDepth` says to
+ * which depth every state was explored), then a DFS runs from every node of its frontier,
+ * sharing the visited set:
+ *
  * DFS with a visited set of state fingerprints and sleep-set partial-order reduction
  * (Godefroid): after exploring action a at a state, a sibling's subtree need not try a
  * again as long as the steps taken since are independent of it (disjoint read/write
@@ -11,6 +16,7 @@
  * BFS (`shortest`) finds a shortest counterexample; it uses the visited set but no POR.
  */
 import { FingerprintTable } from './fptable.ts';
+import type { SharedSearch } from './shared-visited.ts';
 import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
@@ -27,7 +33,8 @@ import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
 /**
  * Options of {@link checkExhaustive}: scenario, maxDepth (400), maxStates (2,000,000),
- * maxTimeMs, por, shortest, shard, stopAtFirst, clock (`idle` or `any`), onProgress.
+ * maxTimeMs, por, shortest, bfsStates (breadth-first phase before the DFS), shard, stopAtFirst,
+ * clock (`idle` or `any`), maxInformerLag, onStable, onProgress.
  *
  * @example
  * ```ts
@@ -48,6 +55,14 @@ export interface ExhaustiveOptions extends TargetOptions {
   readonly por?: boolean;
   /** Breadth-first: the counterexample found is a shortest one. */
   readonly shortest?: boolean;
+  /**
+   * Breadth-first phase before the DFS: whole levels are explored (shallowest first) while the
+   * states stored stay within this many (default min(50,000, maxStates / 10); 0: DFS only,
+   * from the root),
+   * so a shallow counterexample is found quickly even when the whole space is large, and
+   * `stats.completeDepth` says to which depth every state was explored.
+   */
+  readonly bfsStates?: number;
   /** Explore only root branches i with i % count === index. */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Stop at the first violation (default true). */
@@ -62,9 +77,13 @@ export interface ExhaustiveOptions extends TargetOptions {
    * Fairness bound: a state in which some informer has more than this many watch events not yet
    * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
    * lets an informer catch up, while the controller keeps writing, has unboundedly many states. A
-   * search that prunes here is complete only within the bound, and says so.
+   * search that prunes here is complete only within the bound, and says so (`completeDepth`
+   * then counts within the bound too). Default: the model's `exhaustive.maxInformerLag`; `null`
+   * turns it off.
    */
-  readonly maxInformerLag?: number;
+  readonly maxInformerLag?: number | null;
+  /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
+  readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
   readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
 }
@@ -118,6 +137,20 @@ export function checkExhaustive(model: ModelDef<any>, opts: ExhaustiveOptions = 
   return r;
 }
 
+/**
+ * A worker of a frontier-split search (./parallel.ts): the DFS phase takes frontier nodes
+ * from, and records states in, what the workers share (no sleep sets there).
+ */
+export interface SharedWorker {
+  readonly shared?: { readonly search: SharedSearch; readonly worker: number };
+}
+
+/** {@link checkExhaustive} as one worker of a frontier-split search. */
+export function checkExhaustiveShared(model: ModelDef<any>, opts: ExhaustiveOptions & SharedWorker): CheckReport {
+  const t = target(model, opts);
+  return explore(t, contextFor(t, opts.scenario), opts);
+}
+
 /** The most watch events any informer has not delivered yet (initial-list events not counted). */
 export function informerLag(world: World): number {
   let max = 0;
@@ -132,105 +165,160 @@ export function informerLag(world: World): number {
   return max;
 }
 
-export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions): CheckReport {
+/** Default state budget of the breadth-first phase that runs before the DFS (see `bfsStates`). */
+export const DEFAULT_BFS_STATES = 50_000;
+
+export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions & SharedWorker): CheckReport {
   const started = wallClockMs();
   // A shard outside 0..count-1 would explore nothing and report a complete proof.
   if (opts.shard) checkShard(opts.shard);
   const maxDepth = opts.maxDepth ?? 400;
   const maxStates = opts.maxStates ?? 2_000_000;
+  const shared = opts.shared?.search;
   // Histories: the state is (world, histories), and POR is unsound for it (./history.ts).
   const h0 = rootHistories(ctx.properties, ctx.root);
-  const por = opts.por !== false && !opts.shortest && h0 === undefined;
+  const por = opts.por !== false && !opts.shortest && !shared && h0 === undefined;
   const stopAtFirst = opts.stopAtFirst !== false;
   const idleClock = (opts.clock ?? 'idle') === 'idle';
+  // `shortest` is the breadth-first phase without a budget of its own.
+  const bfsStates = opts.shortest ? Infinity : Math.max(0, opts.bfsStates ?? Math.min(DEFAULT_BFS_STATES, Math.floor(maxStates / 10)));
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const reached = new Set<string>();
-  const stats = { states: 0, transitions: 0, maxDepth: 0, complete: true, lagPruned: 0 };
-  const lagBound = opts.maxInformerLag;
+  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0 };
+  // `null` turns the model's default bound off.
+  const lagBound = opts.maxInformerLag === null ? undefined : (opts.maxInformerLag ?? t.model.exhaustive?.maxInformerLag);
   const overLag = (w: World) => lagBound !== undefined && informerLag(w) > lagBound;
+  let stoppedBy: 'states' | 'time' | undefined;
+  /** Every state within this many steps of the root has been explored (classified, successors generated). */
+  let completeDepth: number | undefined;
   let found: Found | undefined;
   let stopped = false;
+  let dfsPhase = false;
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
   const progress = () => {
     if (opts.onProgress && stats.states % 10_000 === 0) {
       opts.onProgress({ states: stats.states, transitions: stats.transitions, depth: stats.maxDepth, elapsedMs: wallClockMs() - started });
     }
   };
+  /** Count a new state; false (and the search stops) once a budget is spent. */
+  const countState = (): boolean => {
+    stats.states++;
+    progress();
+    const total = shared && dfsPhase ? shared.addStates(1) : stats.states;
+    if (total >= maxStates) stoppedBy = 'states';
+    else if (stats.states % 1000 === 0 && overTime()) stoppedBy = 'time';
+    else if (shared?.stopped) stopped = true;
+    if (stoppedBy) stopped = true;
+    return !stoppedBy;
+  };
 
-  const report = (path: string[], violation: Violation) => {
+  const report = (path: readonly string[], violation: Violation) => {
     if (!found) found = { path: [...path], violation: { ...violation, step: violation.kind === 'engine' && violation.step === 0 ? path.length : violation.step } };
-    if (stopAtFirst) stopped = true;
+    if (stopAtFirst) {
+      stopped = true;
+      shared?.stop();
+    }
   };
 
   const rootViolation = checkAlways(ctx, ctx.root, 0, h0);
   recordCoverage(ctx, ctx.root, reached, h0);
   if (rootViolation) report([], rootViolation);
 
-  if (!stopped && opts.shortest) {
-    // BFS with parent links for path reconstruction.
-    interface Node {
-      readonly world: World;
-      readonly h: Histories;
-      readonly parent: number;
-      readonly id: string;
-      readonly depth: number;
+  // Visited states; the value is the sleep set a state was explored with (empty: fully).
+  const visited = new FingerprintTable<ReadonlySet<string>>();
+  const noIds: ReadonlySet<string> = new Set();
+
+  // Phase 1, breadth-first by levels: shallow counterexamples are found first (and are
+  // shortest), whatever the size of the whole space. Worlds are kept for the unexpanded
+  // levels only; every node keeps its parent link for the path.
+  interface Node {
+    world: World | undefined;
+    readonly h: Histories;
+    readonly parent: number;
+    readonly id: string;
+    readonly depth: number;
+  }
+  const nodes: Node[] = [{ world: ctx.root, h: h0, parent: -1, id: '', depth: 0 }];
+  // With shared workers, the phase's states go into the shared set afterwards.
+  const bfsFps: number[] = [stateKey(fingerprint(ctx.root, fpMode), h0)];
+  visited.set(bfsFps[0], noIds);
+  stats.states = 1;
+  const pathTo = (i: number): string[] => {
+    const p: string[] = [];
+    for (let n = i; n > 0; n = nodes[n].parent) p.push(nodes[n].id);
+    return p.reverse();
+  };
+  let head = 0;
+  let level = 0;
+  // bfsStates 0: the DFS starts at the root itself (its sleep sets then span the root's branches).
+  while (!stopped && head < nodes.length && bfsStates > 0) {
+    // Expand the next level only while the stored states stay within the phase budget.
+    if (nodes[head].depth > level) {
+      completeDepth = level;
+      level = nodes[head].depth;
+      if (nodes.length > bfsStates) break;
     }
-    const nodes: Node[] = [{ world: ctx.root, h: h0, parent: -1, id: '', depth: 0 }];
-    const visited = new FingerprintTable();
-    visited.add(stateKey(fingerprint(ctx.root, fpMode), h0));
-    stats.states = 1;
-    const pathTo = (i: number): string[] => {
-      const p: string[] = [];
-      for (let n = i; n > 0; n = nodes[n].parent) p.push(nodes[n].id);
-      return p.reverse();
-    };
-    for (let head = 0; head < nodes.length && !stopped; head++) {
-      const node = nodes[head];
-      const world = node.world;
-      if (world.failure) continue;
-      const actions = ctx.sim.enabled(world, ctx.scenario);
-      const { quiet, stable, violation } = classify(ctx, world, actions, node.depth, node.h);
-      if (violation) {
-        report(pathTo(head), violation);
-        continue;
-      }
-      if (node.depth >= maxDepth) {
-        stats.complete = false;
-        continue;
-      }
-      if (overLag(world)) {
-        stats.lagPruned++;
-        continue;
-      }
-      for (let i = 0; i < actions.length && !stopped; i++) {
-        const a = actions[i];
-        if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
-        if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
-        const r = ctx.sim.step(world, a, ctx.scenario);
-        stats.transitions++;
-        const h = nextHistories(ctx.properties, node.h, r.world);
-        const fp = stateKey(fingerprint(r.world, fpMode), h);
-        if (!visited.add(fp)) continue;
-        stats.states++;
-        progress();
-        stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
-        nodes.push({ world: r.world, h, parent: head, id: a.id, depth: node.depth + 1 });
-        recordCoverage(ctx, r.world, reached, h);
-        const v = checkAlways(ctx, r.world, node.depth + 1, h);
-        if (v) report(pathTo(nodes.length - 1), v);
-        if (stats.states >= maxStates || (stats.states % 1000 === 0 && overTime())) {
-          stats.complete = false;
-          stopped = true;
-        }
-      }
+    const node = nodes[head];
+    const world = node.world!;
+    node.world = undefined;
+    head++;
+    if (world.failure) continue;
+    const actions = ctx.sim.enabled(world, ctx.scenario);
+    const { quiet, stable, violation } = classify(ctx, world, actions, node.depth, node.h);
+    if (stable && opts.onStable) opts.onStable(fingerprint(world, fpMode), world);
+    if (violation) {
+      report(pathTo(head - 1), violation);
+      continue;
     }
-  } else if (!stopped) {
-    const visited = new FingerprintTable<ReadonlySet<string>>();
-    const noIds: ReadonlySet<string> = new Set();
+    if (node.depth >= maxDepth) {
+      stats.depthCut = true;
+      continue;
+    }
+    if (overLag(world)) {
+      stats.lagPruned++;
+      continue;
+    }
+    for (let i = 0; i < actions.length && !stopped; i++) {
+      const a = actions[i];
+      if (a.kind === 'clock' && (stable || (idleClock && !quiet))) continue;
+      if (node.depth === 0 && opts.shard && i % opts.shard.count !== opts.shard.index) continue;
+      const r = ctx.sim.step(world, a, ctx.scenario);
+      stats.transitions++;
+      const h = nextHistories(ctx.properties, node.h, r.world);
+      const fp = stateKey(fingerprint(r.world, fpMode), h);
+      if (!visited.set(fp, noIds)) continue;
+      if (shared) bfsFps.push(fp);
+      stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
+      nodes.push({ world: r.world, h, parent: head - 1, id: a.id, depth: node.depth + 1 });
+      recordCoverage(ctx, r.world, reached, h);
+      const v = checkAlways(ctx, r.world, node.depth + 1, h);
+      if (v) report(pathTo(nodes.length - 1), v);
+      countState();
+    }
+  }
+  const bfsDone = head >= nodes.length;
+  // Breadth-first is depth-exact: a finished phase explored every state within maxDepth.
+  if (bfsDone && !stopped) completeDepth = stats.depthCut ? maxDepth : stats.maxDepth;
+
+  // Phase 2: depth-first from every node the breadth-first phase left unexpanded, with the
+  // sleep-set POR, sharing the visited set.
+  const bfs = { states: stats.states, transitions: stats.transitions };
+  if (!stopped && !bfsDone) {
+    dfsPhase = true;
+    if (shared) {
+      for (const fp of bfsFps) shared.add(fp);
+      if (opts.shared!.worker === 0) shared.addStates(bfs.states);
+    }
     const path: string[] = [];
     const dfs = (world: World, h: Histories, depth: number, sleepIn: Sleep): void => {
       const fp = stateKey(fingerprint(world, fpMode), h);
+      if (shared) {
+        if (!shared.add(fp)) return;
+        countState();
+        stats.maxDepth = Math.max(stats.maxDepth, depth);
+        return expand(world, h, depth, sleepIn);
+      }
       let sleep = sleepIn;
       const prev = visited.get(fp);
       if (prev) {
@@ -242,21 +330,20 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         for (const [id, f] of sleep) if (prev.has(id)) narrowed.set(id, f);
         sleep = narrowed;
       } else {
-        stats.states++;
-        progress();
-        if (stats.states >= maxStates || (stats.states % 1000 === 0 && overTime())) {
-          stats.complete = false;
-          stopped = true;
-        }
+        countState();
       }
       visited.set(fp, sleep.size ? new Set(sleep.keys()) : noIds);
       stats.maxDepth = Math.max(stats.maxDepth, depth);
+      expand(world, h, depth, sleep);
+    };
+    const expand = (world: World, h: Histories, depth: number, sleep: Sleep): void => {
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);
       const { quiet, stable, violation } = classify(ctx, world, actions, depth, h);
+      if (stable && opts.onStable) opts.onStable(fingerprint(world, fpMode), world);
       if (violation) return report(path, violation);
       if (depth >= maxDepth) {
-        stats.complete = false;
+        stats.depthCut = true;
         return;
       }
       if (overLag(world)) {
@@ -290,19 +377,37 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         if (por) done.push([a.id, fpA]);
       }
     };
-    dfs(ctx.root, h0, 0, new Map());
+    // The frontier nodes are already counted and marked visited: expand them directly.
+    // Shared workers take the frontier nodes one at a time.
+    const nextNode = (i: number) => (shared ? head + shared.takeNext() : i + 1);
+    for (let i = shared ? nextNode(0) : head; i < nodes.length && !stopped; i = nextNode(i)) {
+      const node = nodes[i];
+      const world = node.world!;
+      node.world = undefined;
+      path.length = 0;
+      path.push(...pathTo(i));
+      expand(world, node.h, node.depth, new Map());
+    }
   }
 
+  const complete = !stoppedBy && !stats.depthCut;
+  if (complete && !found && stats.lagPruned === 0) completeDepth = stats.maxDepth;
   const durationMs = wallClockMs() - started;
   const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
+  const stoppedReason = stoppedBy ?? (stats.depthCut ? ('depth' as const) : undefined);
+  // The breadth-first phase is the same in every shared worker: worker 0 counts it.
+  const own = opts.shared && opts.shared.worker !== 0 ? bfs : { states: 0, transitions: 0 };
   const s = {
-    states: stats.states,
-    transitions: stats.transitions,
+    states: stats.states - own.states,
+    transitions: stats.transitions - own.transitions,
     maxDepth: stats.maxDepth,
     // Pruned by the fairness bound: complete only within it (completeWithinLag).
-    complete: stats.complete && !found && stats.lagPruned === 0,
-    ...(lagBound !== undefined ? { lagBound, lagPruned: stats.lagPruned, completeWithinLag: stats.complete && !found } : {}),
-    steps: stats.transitions,
+    complete: complete && !found && stats.lagPruned === 0,
+    ...(lagBound !== undefined ? { lagBound, lagPruned: stats.lagPruned, completeWithinLag: complete && !found } : {}),
+    ...(completeDepth !== undefined ? { completeDepth } : {}),
+    // A search that stopped at its first violation was not stopped by a budget.
+    ...(stoppedReason && !(found && stopAtFirst) ? { stoppedBy: stoppedReason } : {}),
+    steps: stats.transitions - own.transitions,
     durationMs,
   };
   if (!found) return { ...base, result: 'holds', stats: s };

@@ -52,6 +52,11 @@ export interface ModelDef<Config = unknown> {
   scenarioArbitrary?(config: Config): fc.Arbitrary<Scenario>;
   /** Engine options every run of this model uses (fault budgets, budgets). */
   readonly engine?: EngineOptions;
+  /**
+   * Defaults for exhaustive search of this model, e.g. the fairness bound `maxInformerLag` (see
+   * ExhaustiveOptions) for a controller whose own writes retrigger it while its informer lags.
+   */
+  readonly exhaustive?: { readonly maxInformerLag?: number };
   /** Names the class of a violation (e.g. `scenario A`) with final-state evidence, for every report. */
   readonly classify?: Classifier;
 }

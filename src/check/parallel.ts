@@ -9,10 +9,14 @@
  * - Random: numRuns is split across the workers, worker i uses seed + i. The first violation
  *   reported wins (the other workers are stopped) and is minimised here in the main thread.
  *   Which worker is first depends on timing; each worker's own search is deterministic.
- * - Exhaustive: worker i explores the root branches b with b % n === i, each with its own
- *   visited set. The merged state and transition counts are sums, so the root and any state
- *   reachable from several root branches are counted once per shard that reached it: they
- *   overstate the distinct states. The merged search is complete only if every shard is. By
+ * - Exhaustive, `split: 'frontier'` (default): every worker runs the same breadth-first
+ *   phase, then the workers take its frontier nodes one at a time and share one visited set
+ *   (./shared-visited.ts), so the merged state count is exact.
+ * - Exhaustive, `split: 'root'` (and CI shards): worker i explores the root branches b with
+ *   b % n === i, each with its own visited set. The merged state and transition counts are
+ *   sums, so the root and any state reachable from several root branches are counted once per
+ *   shard that reached it: they overstate the distinct states. The merged search is complete
+ *   only if every shard is. By
  *   default the first violation stops the others; with `shortest` every shard finishes and
  *   the shortest counterexample is kept.
  */
@@ -29,6 +33,7 @@ import { type ModelDef, UsageError } from './model.ts';
 import { isModelDef, modelsOfModule } from './model-module.ts';
 import { type CheckReport, type RandomOptions, toTrace } from './random.ts';
 import { type Shard, checkShard } from './shard.ts';
+import { SharedSearch, type SharedSearchBuffers } from './shared-visited.ts';
 
 /**
  * Where workers find a model: a module (path, relative to the working directory, or file URL)
@@ -46,6 +51,14 @@ export interface ModelRef {
 export interface ParallelOptions {
   /** Worker threads (>= 1). */
   readonly workers: number;
+  /**
+   * Exhaustive: how the workers split the work. `frontier` (default, not with `shortest`):
+   * every worker runs the same breadth-first phase, then the workers take its frontier nodes
+   * one at a time and share one visited set, so distinct states are counted once and a large
+   * subtree does not leave the other workers idle (no sleep sets in this phase). `root`:
+   * worker i explores the root branches b with b % n === i, each with its own visited set.
+   */
+  readonly split?: 'frontier' | 'root';
   /** Aborting stops the workers; the promise then rejects with an {@link InterruptedError}. */
   readonly signal?: AbortSignal;
 }
@@ -71,6 +84,8 @@ export interface WorkerRequest {
   readonly options: Record<string, unknown>;
   readonly shard: Shard;
   readonly progress: boolean;
+  /** Frontier split: this worker's number and the shared search. */
+  readonly shared?: { readonly worker: number; readonly buffers: SharedSearchBuffers };
 }
 
 /** @internal What a worker sends back. */
@@ -152,9 +167,11 @@ export async function checkExhaustiveParallel(ref: ModelRef, opts: ExhaustiveOpt
   const model = await loadModel(ref);
   target(model, opts);
   const n = workerCount(opts.workers);
-  const { workers: _w, shard: outer, onProgress, signal, ...rest } = opts;
+  const { workers: _w, shard: outer, onProgress, signal, split, ...rest } = opts;
   const stopEarly = opts.stopAtFirst !== false && !opts.shortest;
-  const reports = await runShards(ref, 'exhaustive', serialisable(rest), n, outer, (r) => stopEarly && r.result === 'violated', onProgress, signal);
+  const frontier = (split ?? 'frontier') === 'frontier' && !opts.shortest;
+  const shared = frontier ? SharedSearch.create(opts.maxStates ?? 2_000_000).buffers : undefined;
+  const reports = await runShards(ref, 'exhaustive', serialisable(rest), n, outer, (r) => stopEarly && r.result === 'violated', onProgress, signal, shared);
   const merged = mergeReports(reports.done);
   // Shards stopped early did not finish: the merged search is not complete.
   const complete = merged.stats.complete === true && reports.done.length === n;
@@ -211,7 +228,13 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('maxDepth', max((s) => s.maxDepth)),
     ...defined('statesWithoutPor', sum((s) => s.statesWithoutPor)),
     ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
+    ...defined('lagBound', max((s) => s.lagBound)),
+    ...defined('lagPruned', sum((s) => s.lagPruned)),
+    ...(reports.some((r) => r.stats.completeWithinLag !== undefined) ? { completeWithinLag: reports.every((r) => r.stats.completeWithinLag === true) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
+    // Every shard must have covered a depth for the merged search to cover it.
+    ...(reports.every((r) => r.stats.completeDepth !== undefined) ? { completeDepth: Math.min(...reports.map((r) => r.stats.completeDepth!)) } : {}),
+    ...stoppedByOf(reports),
   };
   const base = { model: first.model, variant: first.variant, mode: first.mode, stats, coverage };
   if (!winner) return { ...base, result: 'holds' };
@@ -221,6 +244,11 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...(winner.violation ? { violation: winner.violation } : {}),
     ...(winner.counterexample ? { counterexample: winner.counterexample } : {}),
   };
+}
+
+function stoppedByOf(reports: readonly CheckReport[]): Pick<CheckReport['stats'], 'stoppedBy'> {
+  const r = reports.find((x) => x.stats.stoppedBy !== undefined);
+  return r ? { stoppedBy: r.stats.stoppedBy } : {};
 }
 
 function defined<K extends string>(key: K, v: number | undefined): { [k in K]?: number } {
@@ -273,6 +301,7 @@ function runShards(
   stop: (r: CheckReport) => boolean,
   onProgress: ((p: Progress) => void) | undefined,
   signal: AbortSignal | undefined,
+  shared?: SharedSearchBuffers,
 ): Promise<{ done: CheckReport[]; winner?: CheckReport }> {
   const wref = { module: moduleSpecifier(ref), ...(ref.export !== undefined ? { export: ref.export } : {}), ...(ref.model !== undefined ? { model: ref.model } : {}) };
   const progress: Array<Progress | undefined> = new Array(n).fill(undefined);
@@ -293,7 +322,16 @@ function runShards(
     if (signal?.aborted) return finish(new InterruptedError('interrupted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     for (let i = 0; i < n; i++) {
-      const request: WorkerRequest = { entry: WORKER_ENTRY, kind, ref: wref, options, shard: subShard(outer, i, n), progress: onProgress !== undefined };
+      // Frontier split: every worker covers the whole (outer) shard, sharing the visited set.
+      const request: WorkerRequest = {
+        entry: WORKER_ENTRY,
+        kind,
+        ref: wref,
+        options,
+        shard: shared ? checkShard(outer ?? { index: 0, count: 1 }) : subShard(outer, i, n),
+        progress: onProgress !== undefined,
+        ...(shared ? { shared: { worker: i, buffers: shared } } : {}),
+      };
       const w = new Worker(WORKER_BOOT, { workerData: request, execArgv: ['--import', tsxImport()] });
       workers.push(w);
       let reported = false;

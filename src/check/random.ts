@@ -108,6 +108,10 @@ export interface CheckReport {
     readonly transitions?: number;
     readonly maxDepth?: number;
     readonly complete?: boolean;
+    /** Exhaustive: every state within this many steps of the start was explored (undefined: not known). */
+    readonly completeDepth?: number;
+    /** Exhaustive: the budget that ended an incomplete search. */
+    readonly stoppedBy?: 'depth' | 'states' | 'time';
     readonly statesWithoutPor?: number;
     /** Exhaustive with a fairness bound: the bound, the states not expanded for it, and whether every state within it was explored. */
     readonly lagBound?: number;

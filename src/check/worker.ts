@@ -4,8 +4,9 @@
  * `execArgv: ['--import', tsx]` so that it can load TypeScript.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkExhaustive } from './exhaustive.ts';
+import { checkExhaustiveShared } from './exhaustive.ts';
 import { checkRandom } from './random.ts';
+import { SharedSearch } from './shared-visited.ts';
 import { type WorkerRequest, type WorkerMessage, loadModel } from './parallel.ts';
 
 const req = workerData as WorkerRequest;
@@ -26,7 +27,12 @@ try {
   const report =
     req.kind === 'random'
       ? checkRandom(model, { ...req.options, shard: req.shard, noMinimize: true, ...(onRuns ? { onProgress: onRuns } : {}) })
-      : checkExhaustive(model, { ...req.options, shard: req.shard, ...(onProgress ? { onProgress } : {}) });
+      : checkExhaustiveShared(model, {
+          ...req.options,
+          shard: req.shard,
+          ...(onProgress ? { onProgress } : {}),
+          ...(req.shared ? { shared: { search: new SharedSearch(req.shared.buffers), worker: req.shared.worker } } : {}),
+        });
   post({ type: 'report', report });
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));

@@ -26,7 +26,12 @@ export interface Budgets {
 }
 
 export interface Coverage {
+  /** Every state was explored; with `lagBound` set, every state within that fairness bound. */
   readonly complete: boolean;
+  /** The fairness bound the search was complete within (ExhaustiveOptions.maxInformerLag), if it pruned anything. */
+  readonly lagBound?: number;
+  /** States beyond the bound that were not expanded. */
+  readonly lagPruned?: number;
   /** Budgets the search ran into (empty when complete). */
   readonly budgets: readonly Budget[];
   /** Every path of at most this many steps was checked; null when no depth is known to be. */
@@ -37,6 +42,8 @@ export function searchCoverage(report: CheckReport, b: Budgets): Coverage {
   const s = report.stats as CheckReport['stats'] & { readonly coveredDepth?: number };
   const deepest = s.maxDepth ?? 0;
   if (s.complete === true) return { complete: true, budgets: [], coveredDepth: s.coveredDepth ?? deepest };
+  // Only the fairness bound pruned: complete within it (a stated model assumption, not a budget).
+  if (s.completeWithinLag === true) return { complete: true, budgets: [], coveredDepth: s.coveredDepth ?? deepest, lagBound: s.lagBound, lagPruned: s.lagPruned };
   const budgets: Budget[] = [];
   if ((s.states ?? 0) >= b.maxStates) budgets.push('states');
   if (b.maxTimeMs !== undefined && s.durationMs >= b.maxTimeMs) budgets.push('time');
@@ -48,6 +55,12 @@ export function searchCoverage(report: CheckReport, b: Budgets): Coverage {
     coveredDepth = stopped ? Math.max(0, deepest - 2) : b.maxDepth;
   }
   return { complete: false, budgets, coveredDepth };
+}
+
+/** The line saying a search was complete only within the fairness bound, if it was. */
+export function describeLagBound(c: Coverage): string | undefined {
+  if (c.lagBound === undefined || !c.lagPruned) return undefined;
+  return `complete within the fairness bound: informers at most ${c.lagBound} events behind (--max-lag); ${formatCount(c.lagPruned)} states beyond it not expanded`;
 }
 
 /** Lines for the report of an incomplete search. */

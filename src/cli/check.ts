@@ -10,7 +10,7 @@ import { type OptionSpec, bool, int, oneOf, parseFlags, secondsFlag, str, strs }
 import { formatTrace } from '../trace/format.ts';
 import { checkedProperties, namedTrace, reportJson, saveTraceWithFallback, scenarioChoice, timelineOf } from './common.ts';
 import { shellCommand } from './shell.ts';
-import { type Budgets, describeCoverage, searchCoverage } from './budget.ts';
+import { type Budgets, describeCoverage, describeLagBound, searchCoverage } from './budget.ts';
 import { EXIT_HOLDS, EXIT_INCOMPLETE, EXIT_INTERRUPTED } from './exit-codes.ts';
 import { INTERRUPTED, runSearch } from './interrupt.ts';
 import { rerunCommand } from './rerun.ts';
@@ -43,6 +43,7 @@ export const EXPLORE_OPTIONS: OptionSpec = {
   'max-depth': { type: 'string' },
   'max-states': { type: 'string' },
   'max-time': { type: 'string' },
+  'max-lag': { type: 'string' },
   shortest: { type: 'boolean' },
   'no-por': { type: 'boolean' },
   clock: { type: 'string' },
@@ -106,6 +107,8 @@ function finish(
   } else {
     io.stdout(`${style.green(`✓ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}`)}\n`);
     io.stdout(`  ${summaryLine(report)}\n`);
+    const bounded = search && describeLagBound(search);
+    if (bounded) io.stdout(`  ${bounded}\n`);
   }
   const goals = Object.entries(report.coverage);
   if (goals.length) {
@@ -123,7 +126,7 @@ function summaryLine(r: CheckReport): string {
   if (s.transitions !== undefined) parts.push(`${formatCount(s.transitions)} transitions`);
   if (s.maxDepth !== undefined) parts.push(`depth ${s.maxDepth}`);
   if (r.mode === 'random') parts.push(`${formatCount(s.steps)} steps`);
-  if (s.complete !== undefined) parts.push(s.complete ? 'complete' : 'incomplete');
+  if (s.complete !== undefined) parts.push(s.complete ? 'complete' : s.completeWithinLag ? 'complete within the fairness bound' : 'incomplete');
   if (s.seed !== undefined) parts.push(`seed ${s.seed}`);
   if (s.shards !== undefined) parts.push(`${s.shards} shards`);
   parts.push(formatDuration(s.durationMs));
@@ -218,6 +221,8 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   const shardArg = str(p, 'shard');
   const shard = shardArg === undefined ? undefined : parseShard(shardArg);
   const clock = oneOf(p, 'clock', ['idle', 'any'] as const);
+  const lagArg = str(p, 'max-lag');
+  const maxInformerLag = lagArg === 'off' ? null : int(p, 'max-lag', 1);
   const progress = new ProgressLine(io);
   const budget = maxStates ?? 2_000_000;
   let last = { states: 0, transitions: 0, depth: 0 };
@@ -232,6 +237,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
     ...(bool(p, 'shortest') ? { shortest: true } : {}),
     ...(bool(p, 'no-por') ? { por: false } : {}),
     ...(clock ? { clock } : {}),
+    ...(maxInformerLag !== undefined ? { maxInformerLag } : {}),
     ...(shard ? { shard } : {}),
     onProgress: (x: { states: number; transitions: number; depth: number }) => {
       last = { states: x.states, transitions: x.transitions, depth: x.depth };

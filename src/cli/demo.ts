@@ -26,7 +26,7 @@ const SCENARIOS = ['issue-4898', 'single-network'];
 const FALLBACK = ['kubectl-delete-ip', undefined];
 
 function cell(f: Finding | undefined, holdsText: string): string {
-  return f ? `✗ ${f.steps} steps (${f.scenario})` : holdsText;
+  return f ? `✗ ${f.classification ? `${f.classification.label}, ` : ''}${f.steps} steps (${f.scenario})` : holdsText;
 }
 
 export function demoCommand(args: readonly string[], io: CliIo, catalog: ModelCatalog): number {

@@ -82,6 +82,8 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
   --shortest            breadth-first: the counterexample is a shortest one (no POR)
   --no-por              turn partial-order reduction off
   --clock idle|any      when time may pass (default idle: only when nothing else can happen)
+  --max-lag N|off       fairness bound: do not expand states where an informer is more than N
+                        events behind (default: the model's, kube-ovn 6); the result says so
   --workers N           split the root branches over N worker threads
   --shard i/n           explore only shard i of n of the root branches (1-based)
   --property P          check only this property (repeatable; default all)

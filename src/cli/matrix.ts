@@ -41,8 +41,8 @@ export const MATRIX_OPTIONS: OptionSpec = {
 
 export interface MatrixCell {
   readonly best?: Finding;
-  /** Exhaustive searches that completed without violating the property: scenario and states. */
-  readonly provedOn: ReadonlyArray<{ readonly scenario: string; readonly states: number }>;
+  /** Exhaustive searches that completed without violating the property: scenario, states and the fairness bound it was complete within. */
+  readonly provedOn: ReadonlyArray<{ readonly scenario: string; readonly states: number; readonly lagBound?: number }>;
   readonly runs: number;
   readonly states: number;
   readonly timeBudgetHit: boolean;
@@ -66,9 +66,12 @@ function names(model: ModelDef<any>, given: readonly string[], all: readonly str
 }
 
 function cellText(c: MatrixCell): string {
-  if (c.best) return `✗ ${c.best.steps} steps (${c.best.mode}, ${c.best.scenario})`;
+  if (c.best) return `✗ ${c.best.classification ? `${c.best.classification.label}: ` : ''}${c.best.steps} steps (${c.best.mode}, ${c.best.scenario})`;
   const cut = c.timeBudgetHit ? ' (time budget)' : '';
-  if (c.provedOn.length) return `✓ holds for ${c.provedOn.map((x) => `${x.scenario}, ${formatCount(x.states)} states`).join('; ')}${cut}`;
+  if (c.provedOn.length) {
+    const within = (x: { lagBound?: number }) => (x.lagBound !== undefined ? `, lag ≤ ${x.lagBound}` : '');
+    return `✓ holds for ${c.provedOn.map((x) => `${x.scenario}, ${formatCount(x.states)} states${within(x)}`).join('; ')}${cut}`;
+  }
   const parts = [`${formatCount(c.runs)} runs`];
   if (c.states) parts.push(`${formatCount(c.states)} states`);
   return `✓ no violation in ${parts.join(' and ')}${cut}`;
@@ -99,7 +102,7 @@ export function matrixMarkdown(model: ModelDef<any>, r: MatrixResult, header: st
   for (const v of r.variants) lines.push(`- \`${md(v)}\`: ${md(model.variants[v].description)}`);
   lines.push(
     '',
-    `A ✗ cell is the shortest counterexample found; rerun it with \`kuberace check ${who} --variant V --scenario S --property P\` (random) or \`kuberace explore ${who} --variant V --scenario S --property P\` (exhaustive), then \`kuberace replay\` the trace it writes. A ✓ cell is proved only where it says "holds for": that exhaustive search covered every interleaving of that scenario (time abstracted: the clock advances only when nothing else can happen); elsewhere no violation was found within the budget.`,
+    `A ✗ cell is the shortest counterexample found; rerun it with \`kuberace check ${who} --variant V --scenario S --property P\` (random) or \`kuberace explore ${who} --variant V --scenario S --property P\` (exhaustive), then \`kuberace replay\` the trace it writes. A ✓ cell is proved only where it says "holds for": that exhaustive search covered every interleaving of that scenario (time abstracted: the clock advances only when nothing else can happen; "lag ≤ K": within the fairness bound that no informer falls more than K watch events behind); elsewhere no violation was found within the budget. A ✗ cell names the model's class of the counterexample (for kube-ovn: scenario A, scenario B as reported at V4USED=0, a stale status at V4USED≥1 with no IP CR, an IP CR stuck terminating, ...), judged from its final state.`,
   );
   return lines.join('\n');
 }
@@ -171,7 +174,7 @@ export function matrixCommand(args: readonly string[], io: CliIo, catalog: Model
     for (const prop of properties) {
       const provedOn = outcomes
         .filter((o) => o.mode === 'exhaustive' && o.complete && o.holding.includes(prop) && !o.findings.some((f) => f.kind === 'engine'))
-        .map((o) => ({ scenario: o.scenario, states: o.states }));
+        .map((o) => ({ scenario: o.scenario, states: o.states, ...(o.lagBound !== undefined ? { lagBound: o.lagBound } : {}) }));
       row.set(prop, {
         ...(best.has(prop) ? { best: best.get(prop)! } : {}),
         provedOn,

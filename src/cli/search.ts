@@ -8,6 +8,7 @@ import type { ModelDef } from '../check/model.ts';
 import { type CheckReport, checkRandom } from '../check/random.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { TraceFile } from '../trace/format.ts';
+import type { Classification } from '../check/classify.ts';
 
 export interface Finding {
   readonly property: string;
@@ -18,6 +19,8 @@ export interface Finding {
   /** Scenario name, or `generated` for the model's random scenarios. */
   readonly scenario: string;
   readonly trace: TraceFile;
+  /** The model's class of the violation (e.g. `scenario A`), with its final-state evidence. */
+  readonly classification?: Classification;
 }
 
 export interface SearchOutcome {
@@ -29,8 +32,10 @@ export interface SearchOutcome {
   readonly holding: readonly string[];
   readonly runs: number;
   readonly states: number;
-  /** Exhaustive: the last search (over `holding`) explored everything within the depth bound. */
+  /** Exhaustive: the last search (over `holding`) explored everything within the depth bound (and the fairness bound, if any). */
   readonly complete: boolean;
+  /** Exhaustive: the fairness bound the search was complete within, when it pruned states. */
+  readonly lagBound?: number;
   /** Exhaustive: some search stopped at the time budget (the state count then depends on the machine). */
   readonly timeBudgetHit: boolean;
   readonly durationMs: number;
@@ -63,6 +68,7 @@ export function searchProperties(
   let states = 0;
   let complete = false;
   let timeBudgetHit = false;
+  let lagBound: number | undefined;
   let durationMs = 0;
   while (remaining.length) {
     let r: CheckReport;
@@ -90,16 +96,26 @@ export function searchProperties(
     }
     durationMs += r.stats.durationMs;
     if (r.result === 'holds' || !r.violation || !r.counterexample) {
-      complete = r.stats.complete === true;
+      complete = r.stats.complete === true || r.stats.completeWithinLag === true;
+      if (r.stats.complete !== true && r.stats.completeWithinLag === true) lagBound = r.stats.lagBound;
       break;
     }
     const v = r.violation;
-    findings.push({ property: v.property, kind: v.kind, message: v.message, steps: r.counterexample.steps.length, mode, scenario: name, trace: r.counterexample });
+    findings.push({
+      property: v.property,
+      kind: v.kind,
+      message: v.message,
+      steps: r.counterexample.steps.length,
+      mode,
+      scenario: name,
+      trace: r.counterexample,
+      ...(v.classification ? { classification: v.classification } : {}),
+    });
     if (v.kind === 'engine' || !remaining.includes(v.property)) break;
     remaining = remaining.filter((p) => p !== v.property);
   }
   const violated = new Set(findings.map((f) => f.property));
-  return { mode, scenario: name, findings, holding: properties.filter((p) => !violated.has(p)), runs, states, complete, timeBudgetHit, durationMs };
+  return { mode, scenario: name, findings, holding: properties.filter((p) => !violated.has(p)), runs, states, complete, ...(lagBound !== undefined ? { lagBound } : {}), timeBudgetHit, durationMs };
 }
 
 /** The shortest finding per property over several outcomes. */

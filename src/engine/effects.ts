@@ -294,7 +294,24 @@ function listerOf(kind: string): Lister<any> {
   return l;
 }
 
-/** The context object is stateless: it only builds effects, so one instance serves every handler. */
+/**
+ * The {@link ReconcileContext} every reconciler receives as `ctx`. It is stateless (it only
+ * builds effects), so one instance serves every handler. Event handlers use it to run
+ * read-only helpers written for reconcilers through {@link HandlerContext.run}.
+ *
+ * @example
+ * ```ts
+ * const rc = reconcileContext as ReconcileContext<MyMemory>;
+ * const onPod: EventHandlers<MyMemory> = {
+ *   add(ctx, pod) {
+ *     const now = ctx.run(rc.now()); // the virtual clock, inside an event handler
+ *     if (now > 0) ctx.enqueue('pods', `${pod.metadata.namespace}/${pod.metadata.name}`);
+ *   },
+ * };
+ * ```
+ *
+ * @category Controllers and the engine
+ */
 export const reconcileContext: ReconcileContext<any> = {
   client: {
     get: (kind, namespace, name) => perform({ op: 'get', kind, namespace, name }),

@@ -19,6 +19,7 @@ import { kubeconfigPathFor } from '../serve/kubeconfig.ts';
 import type { World } from '../engine/world.ts';
 import { type ControllerView, type FieldChange, controllerViews, fieldDiff, objectsNamed } from './html-state.ts';
 import type { Timeline } from './timeline.ts';
+import type { Violation } from '../check/execute.ts';
 
 /**
  * An extra kubectl-like column of the HTML report: a header and a dotted path into the object.
@@ -103,7 +104,13 @@ export interface HtmlData {
   readonly model: string;
   readonly variant: string;
   readonly scenarioName: string | null;
-  readonly violation: { readonly property: string; readonly kind: string; readonly message: string; readonly step: number } | null;
+  readonly violation: {
+    readonly property: string;
+    readonly kind: string;
+    readonly message: string;
+    readonly step: number;
+    readonly classification?: { readonly label: string; readonly evidence: readonly string[] };
+  } | null;
   readonly recorded: { readonly property: string; readonly kind: string; readonly message: string; readonly step: number };
   readonly columns: Readonly<Record<string, readonly HtmlColumn[]>>;
   /** How to look at a step with kubectl: the trace file, its kubeconfig and each kind's resource name. */
@@ -172,7 +179,13 @@ export function htmlData(timeline: Timeline, opts: HtmlOptions = {}): HtmlData {
           return i;
         })
       : [];
-  const v = (x: { property: string; kind: string; message: string; step: number }) => ({ property: x.property, kind: x.kind, message: x.message, step: x.step });
+  const v = (x: Violation) => ({
+    property: x.property,
+    kind: x.kind,
+    message: x.message,
+    step: x.step,
+    ...(x.classification ? { classification: { label: x.classification.label, evidence: [...x.classification.evidence] } } : {}),
+  });
   const shown = timeline.violation;
   let violating: string[] = [];
   if (shown) {
@@ -660,6 +673,10 @@ export function renderHtml(timeline: Timeline, opts: HtmlOptions = {}): string {
   const verdict = v
     ? `<span class="badge">VIOLATED</span> property <code id="property">${escapeHtml(v.property)}</code> (${escapeHtml(v.kind)}) ${where(v.step)}`
     : `<span class="badge">NOT REPRODUCED</span> property <code id="property">${escapeHtml(rec.property)}</code> holds on replay; the trace recorded a violation (${escapeHtml(rec.kind)}) ${where(rec.step)}`;
+  const cls = v?.classification;
+  const classLine = cls
+    ? `<p class="verdict sub" id="classification">class: <strong>${escapeHtml(cls.label)}</strong>${cls.evidence.length ? ` — ${cls.evidence.map(escapeHtml).join('; ')}` : ''}</p>`
+    : '';
   const differs = v && (v.property !== rec.property || v.step !== rec.step) ? `<p class="verdict sub">recorded in the trace: property <code>${escapeHtml(rec.property)}</code> ${where(rec.step)}: ${escapeHtml(rec.message)}</p>` : '';
 
   const stepItem = (n: number, actor: string, id: string, changes: boolean): string => {
@@ -693,7 +710,7 @@ export function renderHtml(timeline: Timeline, opts: HtmlOptions = {}): string {
 <h1>kuberace <span class="sub">\u00b7 ${escapeHtml(data.model)} ${escapeHtml(data.variant)}${scenario} \u00b7 ${total} step${total === 1 ? '' : 's'}</span></h1>
 <p class="verdict">${verdict}</p>
 <p id="message">${escapeHtml(shown.message)}</p>
-${differs}</header>
+${classLine}${differs}</header>
 <main>
 <nav id="steps-pane" aria-label="steps">
 <div class="controls">

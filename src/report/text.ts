@@ -96,6 +96,8 @@ export function renderVerdict(timeline: Timeline, st: Style = plain): string[] {
   const r = timeline.recorded;
   if (!v) return [st.green(`✓ no violation on this replay: ${r.property} holds (the trace recorded a violation after step ${r.step})`)];
   const lines = [st.red(st.bold(`✗ ${describeViolation(v)}:`)), `  ${v.message}`];
+  // The model's name for this failure and the final-state facts that make it that.
+  if (v.classification) lines.push(st.bold(`  class: ${v.classification.label}`), ...v.classification.evidence.map((e) => `    - ${e}`));
   if (v.property !== r.property || v.step !== r.step) lines.push(st.yellow(`  (the trace recorded ${describeViolation(r)})`));
   return lines;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { baselineCheck } from '../../bench/baseline.ts';
 import { scaledScenario } from '../../bench/scenarios.ts';
 import { runExhaustiveJob } from '../../bench/child-exhaustive.ts';
+import { runParallel, runShallow } from '../../bench/search.ts';
 import { kubeOvnModel } from '../../models/kube-ovn/index.ts';
 import { scenarios } from '../../models/kube-ovn/scenarios.ts';
 import { contextFor, target } from '../../src/check/context.ts';
@@ -35,5 +36,14 @@ describe('bench building blocks', () => {
     expect(r.states).toBeGreaterThan(0);
     expect(r.maxRssMb).toBeGreaterThan(0);
     expect(r.peakHeapUsedMb).toBeGreaterThan(0);
+  });
+
+  it('the shallow-bug group finds the 8-step race first; the parallel group counts the same capped search', { timeout: 120_000 }, async () => {
+    const shallow = runShallow({ scenario: 'six' });
+    expect(shallow.targets[0].met).toBe(true);
+    const par = await runParallel({ maxStates: 3000 });
+    const states = (par.data as Array<{ stats: { states: number } }>).map((d) => d.stats.states);
+    expect(states).toHaveLength(3);
+    for (const n of states) expect(n).toBeGreaterThanOrEqual(3000);
   });
 });

@@ -7,8 +7,10 @@ import { checkRandom } from '../../src/check/random.ts';
 import { parseShard } from '../../src/check/shard.ts';
 import { replayTrace } from '../../src/trace/replay.ts';
 import { toyModels } from '../fixtures/toy-model.ts';
+import { slotsModel } from '../fixtures/slots-model.ts';
 import { toyModel, toyWithUnreachableGoal } from './helpers.ts';
 
+const slotsRef: ModelRef = { module: fileURLToPath(new URL('../fixtures/slots-model.ts', import.meta.url)), export: 'slotsModel' };
 const toyRef: ModelRef = { module: fileURLToPath(new URL('../fixtures/toy-model.ts', import.meta.url)), export: 'toyModel' };
 
 describe('parallel checks (worker threads)', () => {
@@ -24,7 +26,7 @@ describe('parallel checks (worker threads)', () => {
   });
 
   test('exhaustive search over 2 shards merges to complete: true on the fixed toy', async () => {
-    const r = await checkExhaustiveParallel(toyRef, { workers: 2, variant: 'fixed', scenario: 'race' });
+    const r = await checkExhaustiveParallel(toyRef, { workers: 2, variant: 'fixed', scenario: 'race', split: 'root' });
     const single = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race' });
     expect(r).toMatchObject({ model: 'toy', variant: 'fixed', mode: 'exhaustive', result: 'holds' });
     expect(r.stats.complete).toBe(true);
@@ -32,6 +34,27 @@ describe('parallel checks (worker threads)', () => {
     // Summed over shards: the root and shared states may be counted twice.
     expect(r.stats.states).toBeGreaterThanOrEqual(single.stats.states!);
     expect(r.coverage).toEqual({ 'parent-deleted-while-child-in-flight': true });
+  });
+
+  test('frontier split: 2 workers share one visited set, so distinct states are counted exactly once', async () => {
+    // bfsStates 20 leaves a frontier for the shared DFS phase.
+    for (const variant of ['fixed', 'buggy']) {
+      const opts = { variant, scenario: 'two', bfsStates: 20, stopAtFirst: false, por: false } as const;
+      const r = await checkExhaustiveParallel(slotsRef, { workers: 2, ...opts });
+      const single = checkExhaustive(slotsModel, opts);
+      expect(r.stats.shards).toBe(2);
+      expect(r.stats.states).toBe(single.stats.states);
+      expect(r.result).toBe(single.result);
+      expect(r.stats.complete).toBe(single.stats.complete);
+    }
+    const big = await checkExhaustiveParallel(slotsRef, { workers: 2, variant: 'fixed', scenario: 'six', maxStates: 30_000 });
+    expect(big.stats).toMatchObject({ complete: false, stoppedBy: 'states' });
+    // Both workers stop near the shared budget (each notices it on its next new state).
+    expect(big.stats.states).toBeGreaterThanOrEqual(30_000);
+    expect(big.stats.states).toBeLessThan(30_010);
+    const bug = await checkExhaustiveParallel(slotsRef, { workers: 2, variant: 'buggy', scenario: 'six' });
+    expect(bug.result).toBe('violated');
+    expect(bug.counterexample!.steps.length).toBeLessThanOrEqual(8);
   });
 
   test('bad references and options are UsageErrors', async () => {

@@ -15,7 +15,7 @@ describe('demo', () => {
     expect(out).toMatch(/2\. The shortest counterexample for ip-outlives-pod-and-subnet, replayed/);
     expect(out).toMatch(/✗ property ip-outlives-pod-and-subnet \(atStable\) violated after step \d+/);
     expect(out).toMatch(/\$ kubectl get ips\nNAME +V4IP/);
-    expect(out).toMatch(/VARIANT +IP-OUTLIVES-POD-AND-SUBNET +NO-STUCK-TERMINATING\nv1\.12\.28 +✗ \d+ steps/);
+    expect(out).toMatch(/VARIANT +IP-OUTLIVES-POD-AND-SUBNET +NO-STUCK-TERMINATING\nv1\.12\.28 +✗ scenario A, \d+ steps/);
     expect(out).toMatch(/^fix2 +✓/m);
     expect(out).toMatch(/timings: scenario A [\d.]+ m?s, stuck Terminating [\d.]+ m?s, variant table [\d.]+ m?s; total [\d.]+ m?s\n$/);
   });

@@ -319,3 +319,28 @@ describe('controller restart fault', () => {
     expect(r.memory<M>('rs').log).toEqual(['start listed=3 cached=a,b,c', 'work a', 'work b', 'work c']);
   });
 });
+
+describe('ctx.sleep (Go time.Sleep inside a handler)', () => {
+  type M = readonly string[];
+  function* napper(ctx: ReconcileContext<M>, key: string): Generator<Effect, void, unknown> {
+    yield* ctx.updateMemory((m) => [...m, `before ${key}`]);
+    yield* ctx.sleep(1000);
+    yield* ctx.updateMemory((m) => [...m, `after ${key}`]);
+  }
+  const ctrl: ControllerDef<M> = { name: 'z', initialMemory: [], watches: { ConfigMap: enqueueOnAddAndUpdate('q') }, queues: { q: { workers: 1, reconcile: napper } } };
+  const sc: Scenario = { setup: [createOp(namespaceObj())], ops: [createOp(configMap('a'))] };
+
+  it('the handler resumes only once the clock has passed the sleep; the clock offers exactly that time', () => {
+    const r = new Run(sim(ctrl), sc);
+    const t0 = r.world.clock;
+    r.steps(/create/, /deliver/, 'z/q: napper(default/a) begin');
+    expect(r.memory<M>('z')).toEqual(['before default/a']);
+    // Paused at the sleep: no resume is enabled, only the clock, to exactly 1 s later.
+    expect(r.matching(/SLEEP/)).toEqual([]);
+    expect(r.ids()).toEqual([`clock: advance to ${(t0 / 1000 + 1).toFixed(3)}s`]);
+    r.step(/^clock: /);
+    expect(r.world.clock).toBe(t0 + 1000);
+    r.step('z/q: napper(default/a) SLEEP 1.000s');
+    expect(r.memory<M>('z')).toEqual(['before default/a', 'after default/a']);
+  });
+});

@@ -84,7 +84,11 @@ describe('renderHtml', () => {
     expect(header).toContain(`<code id="property">${v.property}</code>`);
     expect(header).toContain('VIOLATED');
     expect(header).toContain(escapeHtml(v.message));
-    expect(embedded(html).violation).toEqual({ property: v.property, kind: v.kind, message: v.message, step: v.step });
+    expect(embedded(html).violation).toEqual({ property: v.property, kind: v.kind, message: v.message, step: v.step, classification: v.classification });
+    // The model's class of the counterexample and its evidence, in the header.
+    expect(v.classification?.label).toBe('scenario A');
+    expect(header).toContain('class: <strong>scenario A</strong>');
+    expect(header).toContain(escapeHtml(v.classification!.evidence[0]));
     // One list item per step plus the initial state.
     expect(html.match(/<li class="step/g)).toHaveLength(timeline.steps.length + 1);
   });

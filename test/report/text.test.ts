@@ -20,6 +20,8 @@ describe('text report', () => {
     const verdict = text.indexOf('✗ property ip-outlives-pod-and-subnet (atStable) violated after step');
     const state = text.indexOf('Final state (simulated time');
     expect(verdict).toBeGreaterThan(0);
+    // The class of the counterexample, with the final-state evidence.
+    expect(text).toMatch(/\n {2}class: scenario A\n {4}- IP p1\.vm \(10\.16\.0\.\d+\) finalizers=\[kube-ovn-controller\]: pod vm\/p1 gone, subnet s1 gone\n/);
     expect(state).toBeGreaterThan(verdict);
     expect(text.slice(state)).toMatch(/\$ kubectl get pods -A\nNo resources found\n\n\$ kubectl get subnets\nNo resources found\n\n\$ kubectl get ips\nNAME/);
     expect(text).toMatch(/External systems:\n {2}ovn-nb: \{/);

@@ -1,0 +1,45 @@
+/**
+ * The watch stream (client-go's reflector side): every API write's watch events (W1) are
+ * appended, in resourceVersion order, to the DeltaFIFO of every informer of that kind, in every
+ * controller (W2). Delivery from there is ./shared-informer.ts.
+ */
+import { keyOf } from '../api/keys.ts';
+import type { StoredObject, WatchEvent } from '../api/types.ts';
+import { appendEvent } from './informer.ts';
+import type { Engine, StepTxn } from './step.ts';
+import type { PendingEvent } from './world.ts';
+
+/**
+ * A watch event as fanOut queues it (the common case): plain {@link PendingEvent} fields, plus
+ * its delivery action id, built once and kept out of sight of Object.keys, JSON and equality.
+ */
+export class WatchedEvent implements PendingEvent {
+  #deliverId: string | undefined;
+  constructor(
+    readonly type: PendingEvent['type'],
+    readonly key: string,
+    readonly object: StoredObject,
+  ) {}
+  deliverId(ctrl: string): string {
+    return (this.#deliverId ??= `deliver ${this.key} ${this.type} -> ${ctrl}`);
+  }
+}
+
+export function fanOut(eng: Engine, txn: StepTxn, events: readonly WatchEvent[]): void {
+  for (const def of eng.system.controllers) {
+    let c = txn.controller(def.name);
+    let changed = false;
+    for (const ev of events) {
+      const inf = c.informers[ev.object.kind];
+      if (!inf) continue;
+      const key = keyOf(ev.object);
+      txn.write(`pending/${def.name}/${key}`);
+      // Two appends to one DeltaFIFO do not commute (W2: the stream order decides which key
+      // is popped first); an append and a pop of the head do.
+      txn.write(`fifo/${def.name}/${ev.object.kind}`);
+      c = { ...c, informers: { ...c.informers, [ev.object.kind]: appendEvent(inf, new WatchedEvent(ev.type, key, ev.object)) } };
+      changed = true;
+    }
+    if (changed) txn.setController(def.name, c);
+  }
+}
