@@ -39,17 +39,19 @@ export interface Coverage {
 }
 
 export function searchCoverage(report: CheckReport, b: Budgets): Coverage {
-  const s = report.stats as CheckReport['stats'] & { readonly coveredDepth?: number };
+  const s = report.stats as CheckReport['stats'] & { readonly coveredDepth?: number; readonly completeDepth?: number };
+  // The search's own count (exhaustive.ts `completeDepth`) is believed when it gives one.
+  const known = s.completeDepth ?? s.coveredDepth;
   const deepest = s.maxDepth ?? 0;
-  if (s.complete === true) return { complete: true, budgets: [], coveredDepth: s.coveredDepth ?? deepest };
+  if (s.complete === true) return { complete: true, budgets: [], coveredDepth: known ?? deepest };
   // Only the fairness bound pruned: complete within it (a stated model assumption, not a budget).
-  if (s.completeWithinLag === true) return { complete: true, budgets: [], coveredDepth: s.coveredDepth ?? deepest, lagBound: s.lagBound, lagPruned: s.lagPruned };
+  if (s.completeWithinLag === true) return { complete: true, budgets: [], coveredDepth: known ?? deepest, lagBound: s.lagBound, lagPruned: s.lagPruned };
   const budgets: Budget[] = [];
   if ((s.states ?? 0) >= b.maxStates) budgets.push('states');
   if (b.maxTimeMs !== undefined && s.durationMs >= b.maxTimeMs) budgets.push('time');
   if (deepest >= b.maxDepth) budgets.push('depth');
   let coveredDepth: number | null = null;
-  if (typeof s.coveredDepth === 'number') coveredDepth = s.coveredDepth;
+  if (typeof known === 'number') coveredDepth = known;
   else if (b.shortest && !b.merged) {
     const stopped = budgets.includes('states') || budgets.includes('time');
     coveredDepth = stopped ? Math.max(0, deepest - 2) : b.maxDepth;

@@ -26,16 +26,18 @@ describe('explore: complete vs bounded', () => {
     expect(o.search).toEqual({ complete: true, budgets: [], coveredDepth: o.stats.maxDepth });
   });
 
-  it('the depth budget (DFS): exit 3, says paths were cut and that no depth is known to be covered', async () => {
+  it('the depth budget: exit 3, says paths were cut and which depth the breadth-first phase covered', async () => {
     const r = await explore('--max-depth', '5');
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^⚠ .*found, but the search is incomplete$/m);
     expect(r.stdout).toMatch(/^ {2}paths were cut at the depth budget \(--max-depth 5\)$/m);
-    expect(r.stdout).toMatch(/no depth is known to be covered completely \(depth-first search/);
+    // The search's own breadth-first phase reached every state within 5 steps (stats.completeDepth).
+    expect(r.stdout).toMatch(/every path of up to 5 steps was checked completely/);
     const { code, o } = await json('--max-depth', '5');
     expect(code).toBe(3);
     expect(o.result).toBe('holds');
-    expect(o.search).toEqual({ complete: false, budgets: ['depth'], coveredDepth: null });
+    expect(o.stats.completeDepth).toBe(5);
+    expect(o.search).toEqual({ complete: false, budgets: ['depth'], coveredDepth: 5 });
   });
 
   it('the state budget (BFS): exit 3 and a covered depth that is sound (every state up to it fits in the budget)', async () => {
