@@ -40,7 +40,7 @@ export function runShallow(o: { readonly scenario: 'six' | 'eight' }): GroupResu
       },
     ],
     notes: [
-      'Whole space of `eight` (buggy): over 1,000,000 states (a DFS with stopAtFirst: false stopped at a 1,000,001-state budget); `six`: 903,832 states outside violating subtrees.',
+      'Whole space of `six` (buggy): over 1,000,000 states (a DFS with stopAtFirst: false stopped at a 1,000,001-state budget, engine with one DeltaFIFO per informer).',
       'DFS alone finds a violation at once too, but a deep one (the last two ConfigMaps racing after all others settled).',
     ],
     data: runs.map(([name, r, ms]) => ({ name, result: r.result, steps: r.counterexample?.steps.length, stats: r.stats, ms })),

@@ -11,7 +11,7 @@
  *   npx tsx scripts/persistent-set-bound.ts kube-ovn fix2 single-network
  *   DROP=mem/,ext/ npx tsx scripts/persistent-set-bound.ts ...   # also ignore memory and externals
  *
- * Measured (fix2, single-network): 298,026 states in both passes, also with memory and
+ * Measured (fix2, single-network, engine of 68af8b8 before the W2 change): 298,026 states in both passes, also with memory and
  * externals ignored: every agent's future meets every other through the informer cache,
  * the queues and the API objects, so no state is removed (docs/BENCHMARKS.md, group 2).
  */

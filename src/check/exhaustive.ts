@@ -33,7 +33,7 @@ import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 /**
  * Options of {@link checkExhaustive}: scenario, maxDepth (400), maxStates (2,000,000),
  * maxTimeMs, por, shortest, bfsStates (breadth-first phase before the DFS), shard, stopAtFirst,
- * clock (`idle` or `any`), onStable, onProgress.
+ * clock (`idle` or `any`), maxInformerLag, onStable, onProgress.
  *
  * @example
  * ```ts
@@ -76,8 +76,9 @@ export interface ExhaustiveOptions extends TargetOptions {
    * Fairness bound: a state in which some informer has more than this many watch events not yet
    * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
    * lets an informer catch up, while the controller keeps writing, has unboundedly many states. A
-   * search that prunes here is complete only within the bound, and says so. Default: the model's
-   * `exhaustive.maxInformerLag`; `null` turns it off.
+   * search that prunes here is complete only within the bound, and says so (`completeDepth`
+   * then counts within the bound too). Default: the model's `exhaustive.maxInformerLag`; `null`
+   * turns it off.
    */
   readonly maxInformerLag?: number | null;
   /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
