@@ -391,7 +391,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   }
 
   const complete = !stoppedBy && !stats.depthCut;
-  if (complete && !found && stats.lagPruned === 0) completeDepth = stats.maxDepth;
+  if (complete && !found) completeDepth = stats.maxDepth;
   const durationMs = wallClockMs() - started;
   const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
   const stoppedReason = stoppedBy ?? (stats.depthCut ? ('depth' as const) : undefined);
