@@ -10,9 +10,9 @@ import { kubeList } from '../report/json.ts';
 import { type Timeline, timelineOf } from '../report/timeline.ts';
 
 export { timelineOf };
-import type { TraceFile } from '../trace/format.ts';
+import { type TraceFile, TraceFormatError } from '../trace/format.ts';
 import { fsReason } from '../trace/fs-error.ts';
-import { writeTraceFile } from '../trace/replay.ts';
+import { readTraceFile, writeTraceFile } from '../trace/replay.ts';
 import type { Coverage } from './budget.ts';
 import type { CliIo } from './io.ts';
 import { checkScenarioKinds, looksLikeFile, readScenarioFile } from './scenario-file.ts';
@@ -106,6 +106,17 @@ export function reportJson(
 }
 
 /** The kuberace version from package.json. */
+/** Read the trace file a user named on the command line; errors name it as the user wrote it. */
+export function readTraceArg(io: CliIo, file: string): TraceFile {
+  const full = resolve(io.cwd, file);
+  try {
+    return readTraceFile(full);
+  } catch (e) {
+    if (e instanceof TraceFormatError) throw new TraceFormatError(e.message.split(full).join(file));
+    throw e;
+  }
+}
+
 export function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };

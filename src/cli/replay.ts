@@ -6,14 +6,13 @@ import { renderJson } from '../report/json.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
 import { renderYaml } from '../report/yaml.ts';
-import { TraceFormatError } from '../trace/format.ts';
 import { fsReason } from '../trace/fs-error.ts';
 import { writeFileSafely } from '../trace/write-file.ts';
-import { type ReplayResult, describeReplay, readTraceFile, replayTrace } from '../trace/replay.ts';
+import { type ReplayResult, describeReplay, replayTrace } from '../trace/replay.ts';
 import { type OptionSpec, oneOf, parseFlags, str } from './args.ts';
 import { EXIT_HOLDS, EXIT_NOT_REPRODUCED, EXIT_VIOLATED } from './exit-codes.ts';
 import { describeDefinitions } from '../trace/definitions.ts';
-import { timelineOf } from './common.ts';
+import { readTraceArg, timelineOf } from './common.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
 import type { ModelCatalog } from './models.ts';
 
@@ -56,15 +55,7 @@ export async function replayCommand(args: readonly string[], io: CliIo, catalog:
   const file = p.positionals[0];
   if (file === undefined) throw new UsageError('replay: missing <trace.json>');
   const format: Format = oneOf(p, 'format', FORMATS) ?? 'text';
-  const full = resolve(io.cwd, file);
-  let trace;
-  try {
-    trace = readTraceFile(full);
-  } catch (e) {
-    // Name the file as the user wrote it.
-    if (e instanceof TraceFormatError) throw new TraceFormatError(e.message.split(full).join(file));
-    throw e;
-  }
+  const trace = readTraceArg(io, file);
   const variant = str(p, 'variant');
   const model = catalog.modelOfTrace(trace);
   const result = replayTrace(trace, catalog.models, variant !== undefined ? { variant } : {});

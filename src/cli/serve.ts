@@ -10,8 +10,7 @@ import { UsageError } from '../check/model.ts';
 import { checkStep, loopbackAddress, startApiServer } from '../serve/apiserver-http.ts';
 import { defaultNamespace, kubeconfigPathFor, kubeconfigText } from '../serve/kubeconfig.ts';
 import { type ServedTrace, serveTrace } from '../serve/snapshots.ts';
-import { TraceFormatError } from '../trace/format.ts';
-import { readTraceFile } from '../trace/replay.ts';
+import { readTraceArg } from './common.ts';
 import { type OptionSpec, int, parseFlags, secondsFlag, str } from './args.ts';
 import type { CliIo } from './io.ts';
 import type { ModelCatalog } from './models.ts';
@@ -56,14 +55,7 @@ export async function serveCommand(args: readonly string[], io: CliIo, catalog: 
   const port = int(p, 'port', 0, 65535) ?? 0;
   const exitAfter = secondsFlag(p, 'exit-after');
   const stepFlag = int(p, 'step', 0);
-  const full = resolve(io.cwd, file);
-  let trace;
-  try {
-    trace = readTraceFile(full);
-  } catch (e) {
-    if (e instanceof TraceFormatError) throw new TraceFormatError(e.message.split(full).join(file));
-    throw e;
-  }
+  const trace = readTraceArg(io, file);
   const served = serveTrace(catalog.modelOfTrace(trace), trace);
   const last = served.steps.length - 1;
   const step = stepFlag === undefined ? Math.min(served.violationStep, last) : stepFlag;
