@@ -114,9 +114,11 @@ function* calcSubnetStatusIP(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Gene
  * finalizer to a live subnet, remove it from a terminating one whose count is 0. v1.12.28: full
  * Update from the cached copy (its resourceVersion: a Conflict is an error, retried), then a 1 s
  * sleep after adding; master: a merge patch of metadata.finalizers (no resourceVersion), removing
- * both finalizer names. Returns true when the finalizer was removed (the handler then returns).
+ * both finalizer names. The count is the one on the copy in hand (v1.12.28: the cached status;
+ * #3469 / master: the recount), or with proposed fix 2 a live LIST. Returns true when the
+ * finalizer was removed (the handler then returns).
  */
-function* handleSubnetFinalizer(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, usingIPs: () => Generator<Effect, number, unknown>): Generator<Effect, boolean, unknown> {
+function* handleSubnetFinalizer(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Generator<Effect, boolean, unknown> {
   const finalizers = subnet.metadata.finalizers ?? [];
   const write = (next: readonly string[]): Generator<Effect, unknown, unknown> =>
     cfg.subnetFinalizerByPatch
@@ -130,7 +132,8 @@ function* handleSubnetFinalizer(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, us
     }
     return false;
   }
-  if ((yield* usingIPs()) !== 0) return false;
+  const usingIPs = cfg.fix2SubnetLock ? (yield* countedIPs(ctx, cfg, subnet.metadata.name, true)).length : (subnet.status?.v4usingIPs ?? 0);
+  if (usingIPs !== 0) return false;
   const ours = cfg.finalizer === FINALIZER_NEW ? [FINALIZER_V112, FINALIZER_NEW] : [cfg.finalizer];
   yield* write(finalizers.filter((f) => !ours.includes(f)));
   return true;
@@ -157,24 +160,13 @@ export function handleAddOrUpdateSubnet(cfg: KubeOvnConfig) {
       if (!subnet) return;
       const spec = subnet.spec!;
       const addToIpam = () => ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, name, spec.cidrBlock, spec.excludeIps) }));
-      const liveCount = function* () {
-        return (yield* countedIPs(ctx, cfg, name, true)).length;
-      };
       if (cfg.statusBeforeFinalizer) {
         subnet = yield* patchSubnetStatus(ctx, cfg, subnet, 'ValidateLogicalSwitchSuccess');
         yield* addToIpam();
         subnet = yield* calcSubnetStatusIP(ctx, cfg, subnet);
-        const counted = subnet;
-        const fromCopy = function* (): Generator<Effect, number, unknown> {
-          return counted.status?.v4usingIPs ?? 0;
-        };
-        if (yield* handleSubnetFinalizer(ctx, cfg, subnet, cfg.fix2SubnetLock ? liveCount : fromCopy)) return;
+        if (yield* handleSubnetFinalizer(ctx, cfg, subnet)) return;
       } else {
-        const cached = subnet;
-        const fromCache = function* (): Generator<Effect, number, unknown> {
-          return cached.status?.v4usingIPs ?? 0;
-        };
-        if (yield* handleSubnetFinalizer(ctx, cfg, subnet, cfg.fix2SubnetLock ? liveCount : fromCache)) return;
+        if (yield* handleSubnetFinalizer(ctx, cfg, subnet)) return;
         subnet = yield* patchSubnetStatus(ctx, cfg, subnet, 'ValidateLogicalSwitchSuccess');
         yield* addToIpam();
         subnet = yield* calcSubnetStatusIP(ctx, cfg, subnet);
