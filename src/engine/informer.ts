@@ -41,19 +41,23 @@ export function headKey(inf: InformerState): string | undefined {
  * The pop sizes a delivery of the head key may take (W2): 1, and every n > 1 whose n-th delta
  * of the head key has another key's event before it in the stream.
  */
-export function popSizes(inf: InformerState): number[] {
+const NONE: readonly number[] = [];
+const ONLY_ONE: readonly number[] = [1];
+
+export function popSizes(inf: InformerState): readonly number[] {
   const pending = inf.pending;
-  if (pending.length === 0) return [];
+  if (pending.length === 0) return NONE;
   const key = pending[0].key;
-  const sizes = [1];
+  // enabled() asks on every step; the common answer [1] is shared, not allocated.
+  let sizes: number[] | undefined;
   let n = 1;
   for (let i = 1; i < pending.length; i++) {
     if (pending[i].key !== key) continue;
     n++;
     // i > n - 1: some other key's event lies between the head and this delta.
-    if (i > n - 1) sizes.push(n);
+    if (i > n - 1) (sizes ??= [1]).push(n);
   }
-  return sizes;
+  return sizes ?? ONLY_ONE;
 }
 
 /** Pop the head key with its first `count` pending deltas; the rest of the stream keeps its order. */
