@@ -1,7 +1,7 @@
 /** Shared types and small helpers of the kube-ovn-controller model. */
 import { isNotFound, type Effect, type ReconcileContext, type StoredObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import type { Ipam } from './ipam.ts';
+import type { AllocateResult, Ipam } from './ipam.ts';
 import type { Pod } from './objects.ts';
 
 /** The controller's in-memory state: lost on restart. */
@@ -24,6 +24,34 @@ export interface KubeOvnMemory {
 export const initialMemory: KubeOvnMemory = { ipam: {}, deletingPods: {}, deletedIPs: {}, lastNoPodLSP: [], startupGcDone: false };
 
 export type Ctx = ReconcileContext<KubeOvnMemory>;
+
+/**
+ * The `select` of a memory write whose result the handler does not use: an in-flight handler is
+ * identified by the results it received, so it keeps none of the memory (see ReconcileContext.memory).
+ */
+export const nothing = (): undefined => undefined;
+
+/** The outcome of an IPAM allocation as a handler keeps it: the address or the error, not the IPAM. */
+export type Allocation = { readonly ok: true; readonly ip: string } | { readonly ok: false; readonly error: string };
+
+/**
+ * Run an allocation against the IPAM and store the new IPAM, in one step (the Go IPAM call is
+ * atomic under its mutex). The handler receives only the outcome, so states that differ in IPAM
+ * entries it never reads stay one state.
+ */
+export function* allocateInIpam(ctx: Ctx, run: (ipam: KubeOvnMemory['ipam']) => AllocateResult): Generator<Effect, Allocation, unknown> {
+  const outcome = yield* ctx.memory((m): Allocation => {
+    const r = run(m.ipam);
+    return r.ok ? { ok: true, ip: r.ip } : { ok: false, error: r.error };
+  });
+  if (outcome.ok) {
+    yield* ctx.updateMemory((m) => {
+      const r = run(m.ipam);
+      return r.ok ? { ...m, ipam: r.ipam } : m;
+    }, nothing);
+  }
+  return outcome;
+}
 
 export interface Env {
   readonly cfg: KubeOvnConfig;

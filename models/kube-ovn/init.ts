@@ -1,7 +1,7 @@
 /** Controller start-up (pkg/controller/init.go) and garbage collection (pkg/controller/gc.go). */
 import { isNotFound, parseTimestamp, type Effect } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, Q, errorMessage, isPodAlive, listerGet } from './context.ts';
+import { type Ctx, Q, allocateInIpam, errorMessage, isPodAlive, listerGet, nothing } from './context.ts';
 import { addOrUpdateSubnet, getStaticAddress, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB, type LogicalSwitchPort } from './ovn.ts';
@@ -20,7 +20,7 @@ export function initIPAM(cfg: KubeOvnConfig) {
   return function* InitIPAM(ctx: Ctx): Generator<Effect, void, unknown> {
     const subnets = yield* ctx.lister<Subnet>('Subnet').list();
     for (const s of subnets) {
-      yield* ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, s.metadata.name, s.spec!.cidrBlock, s.spec!.excludeIps) }));
+      yield* ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, s.metadata.name, s.spec!.cidrBlock, s.spec!.excludeIps) }), nothing);
     }
     if (cfg.requeueTerminatingIPsAtStart) {
       for (const ip of yield* ctx.lister<IP>('IP').list()) if (ip.metadata.deletionTimestamp) yield* ctx.enqueue(Q.updateIP, ip.metadata.name);
@@ -29,13 +29,12 @@ export function initIPAM(cfg: KubeOvnConfig) {
     // whether or not their owner still exists (terminating ones too).
     for (const ip of yield* ctx.lister<IP>('IP').list()) {
       if (ip.spec?.podType !== VM_POD_TYPE) continue;
-      const memory = yield* ctx.memory();
-      const got = getStaticAddress(memory.ipam, podKey(ip.spec.namespace, ip.spec.podName), ip.metadata.name, ip.spec.v4IpAddress, ip.spec.subnet);
+      const spec = ip.spec;
+      const got = yield* allocateInIpam(ctx, (ipam) => getStaticAddress(ipam, podKey(spec.namespace, spec.podName), ip.metadata.name, spec.v4IpAddress, spec.subnet));
       if (!got.ok) {
         yield* ctx.log(`InitIPAM: failed to init ip ${ip.spec.v4IpAddress} of ${ip.metadata.name}: ${got.error}`);
         continue;
       }
-      yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
     }
     const now = yield* ctx.now();
     for (const pod of yield* ctx.lister<Pod>('Pod').list()) {
@@ -53,13 +52,11 @@ export function initIPAM(cfg: KubeOvnConfig) {
         const ip = pod.metadata.annotations?.[annotation(net.provider, 'ip_address')];
         if (pod.metadata.annotations?.[annotation(net.provider, 'allocated')] !== 'true' || !ip) continue;
         const port = portName(name, ns, net.provider);
-        const memory = yield* ctx.memory();
-        const got = getStaticAddress(memory.ipam, podKey(ns, name), port, ip, net.subnet.metadata.name);
+        const got = yield* allocateInIpam(ctx, (ipam) => getStaticAddress(ipam, podKey(ns, name), port, ip, net.subnet.metadata.name));
         if (!got.ok) {
           yield* ctx.log(`InitIPAM: failed to init ip ${ip} of ${port}: ${got.error}`);
           continue;
         }
-        yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
         const mac = pod.metadata.annotations?.[annotation(net.provider, 'mac_address')] ?? '';
         yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: net.subnet.metadata.name, ip, mac, nodeName: pod.spec?.nodeName ?? '', podType: podTypeOf(pod) });
       }
@@ -82,11 +79,11 @@ function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void,
   // getVMLsps (gc.go ~825): the ports of every existing VM (live LIST), terminating ones too.
   if (cfg.keepVMIP) for (const port of yield* vmPorts(ctx)) keep.add(port);
   const ports = yield* ctx.external<Array<{ name: string } & LogicalSwitchPort>>(OVN_NB, 'listPorts');
-  const memory = yield* ctx.memory();
+  const lastNoPodLSP = yield* ctx.memory((m) => m.lastNoPodLSP);
   const noPod = ports.filter((p) => !keep.has(p.name));
   const deleted: string[] = [];
   for (const lsp of noPod) {
-    if (!memory.lastNoPodLSP.includes(lsp.name)) continue;
+    if (!lastNoPodLSP.includes(lsp.name)) continue;
     yield* ctx.external(OVN_NB, 'deleteLogicalSwitchPort', { name: lsp.name });
     deleted.push(lsp.name);
     let ip: IP;
@@ -101,10 +98,10 @@ function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void,
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
-    yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, lsp.pod, ip.spec!.subnet) }));
+    yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, lsp.pod, ip.spec!.subnet) }), nothing);
   }
   const marked = noPod.map((p) => p.name).filter((n) => !deleted.includes(n));
-  yield* ctx.updateMemory((m) => ({ ...m, lastNoPodLSP: marked }));
+  yield* ctx.updateMemory((m) => ({ ...m, lastNoPodLSP: marked }), nothing);
 }
 
 /**
@@ -112,9 +109,9 @@ function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void,
  * #5702 by owner existence): delete IP CRs whose owner is gone; their finalizer then frees them.
  */
 function* gcIP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
-  const memory = yield* ctx.memory();
+  const ipamSubnets = yield* ctx.memory((m) => Object.keys(m.ipam).sort());
   for (const ip of yield* ctx.lister<IP>('IP').list()) {
-    let ownerGone = !(ip.spec!.subnet in memory.ipam);
+    let ownerGone = !ipamSubnets.includes(ip.spec!.subnet);
     if (!ownerGone && cfg.gcIP === 'owner') {
       // checkIPOwnerExists (master gc.go ~312): a VM's IP by a live GET of the VM, else the pod lister.
       if (ip.spec!.podType === VM_POD_TYPE) {
@@ -156,12 +153,12 @@ function* vmPorts(ctx: Ctx): Generator<Effect, string[], unknown> {
  */
 export function gcTask(cfg: KubeOvnConfig) {
   return function* gc(ctx: Ctx): Generator<Effect, void, unknown> {
-    const memory = yield* ctx.memory();
-    if (!memory.startupGcDone) {
+    const startupGcDone = yield* ctx.memory((m) => m.startupGcDone);
+    if (!startupGcDone) {
       if (cfg.gcIP !== 'none') yield* gcIP(ctx, cfg);
       yield* markAndCleanLSP(ctx, cfg);
     }
     yield* markAndCleanLSP(ctx, cfg);
-    if (!memory.startupGcDone) yield* ctx.updateMemory((m) => ({ ...m, startupGcDone: true }));
+    if (!startupGcDone) yield* ctx.updateMemory((m) => ({ ...m, startupGcDone: true }), nothing);
   };
 }

@@ -1,7 +1,7 @@
 /** IP handlers of kube-ovn-controller (pkg/controller/ip.go). */
 import { isNotFound, type Effect, type EventHandlers } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet } from './context.ts';
+import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet, nothing } from './context.ts';
 import { releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { OVN_NB, type LogicalSwitchPort } from './ovn.ts';
 import { FINALIZER_NEW, FINALIZER_V112, type IP, type Subnet, podKey } from './objects.ts';
@@ -91,7 +91,7 @@ export function handleUpdateIP(cfg: KubeOvnConfig) {
         yield* ctx.updateMemory((m) => ({
           ...m,
           ipam: cfg.updateIPMasterCleanup ? releaseAddressByNic(m.ipam, owner, name, subnetName) : releaseAddressByPod(m.ipam, name, subnetName),
-        }));
+        }), nothing);
       }
       // handleDelIPFinalizer
       const finalizers = ip.metadata.finalizers ?? [];
@@ -112,8 +112,7 @@ export function handleUpdateIP(cfg: KubeOvnConfig) {
 
 /** mirrors pkg/controller/ip.go handleDelIP (v1.12.28 ~259): only a subnet status recount. */
 export function* handleDelIP(ctx: Ctx, name: string): Generator<Effect, void, unknown> {
-  const memory = yield* ctx.memory();
-  const gone = memory.deletedIPs[name];
+  const gone = yield* ctx.memory((m) => m.deletedIPs[name]);
   if (!gone) return;
   yield* ctx.enqueue(Q.updateSubnetStatus, gone.subnet);
   for (const s of gone.attachSubnets) yield* ctx.enqueue(Q.updateSubnetStatus, s);

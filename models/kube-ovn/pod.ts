@@ -1,7 +1,7 @@
 /** Pod handlers of kube-ovn-controller (pkg/controller/pod.go). */
 import { isNotFound, jsonEqual, parseTimestamp, reconcileContext, ReconcileError, type Effect, type EventHandlers, type HandlerContext, type KubeObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, errorMessage, isPodAlive, listerGet, withoutKey } from './context.ts';
+import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, allocateInIpam, errorMessage, isPodAlive, listerGet, nothing, withoutKey } from './context.ts';
 import { getRandomAddress, releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB } from './ovn.ts';
@@ -165,10 +165,8 @@ function* allocateNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, net: PodNet, annot
   }
   const port = portName(name, ns, net.provider);
   // acquireAddress -> ipam.GetRandomAddress (atomic under the IPAM mutex)
-  const memory = yield* ctx.memory();
-  const got = getRandomAddress(memory.ipam, key, port, subnetName);
+  const got = yield* allocateInIpam(ctx, (ipam) => getRandomAddress(ipam, key, port, subnetName));
   if (!got.ok) throw new ReconcileError(`failed to allocate address for ${port} in ${subnetName}: ${got.error}`);
-  yield* ctx.updateMemory((m) => ({ ...m, ipam: got.ipam }));
   // validatePodIP reads the subnet from the lister again
   const subnet = yield* ctx.lister<Subnet>('Subnet').get(undefined, subnetName);
   const mac = macFor(got.ip);
@@ -215,7 +213,7 @@ export function handleAddOrUpdatePod(cfg: KubeOvnConfig) {
       } catch (e) {
         if (!isNotFound(e)) throw e;
         const modified = { ...pod, metadata: { ...pod.metadata, annotations } } as Pod;
-        yield* ctx.updateMemory((m) => ({ ...m, deletingPods: { ...m.deletingPods, [key]: modified } }));
+        yield* ctx.updateMemory((m) => ({ ...m, deletingPods: { ...m.deletingPods, [key]: modified } }), nothing);
         yield* ctx.enqueueRateLimited(Q.deletePod, key);
       }
     });
@@ -231,20 +229,19 @@ export function handleAddOrUpdatePod(cfg: KubeOvnConfig) {
  */
 export function handleDeletePod(cfg: KubeOvnConfig) {
   return function* handleDeletePod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
-    const memory = yield* ctx.memory();
-    const pod = memory.deletingPods[key];
+    const pod = yield* ctx.memory((m) => m.deletingPods[key]);
     // processNextDeletePodWorkItem (v1.12.28 ~429) / handleDeletePod (master ~1160): no entry, nothing to do.
     if (!pod) return;
     yield* deletePodLocked(ctx, cfg, key, pod);
     // Success: master deletes the entry in the handler's defer (~1192); v1.12.28 ~441 drops it 5 minutes later.
-    if (cfg.deletingPodDrop === 'onSuccess') yield* ctx.updateMemory((m) => ({ ...m, deletingPods: withoutKey(m.deletingPods, key) }));
+    if (cfg.deletingPodDrop === 'onSuccess') yield* ctx.updateMemory((m) => ({ ...m, deletingPods: withoutKey(m.deletingPods, key) }), nothing);
     else yield* ctx.enqueueAfter(Q.deletingPodObjMapDrop, key, DELETING_POD_DROP_MS);
   };
 }
 
 /** The goroutine v1.12.28 starts after a successful handleDeletePod: delete the entry by key, whatever it holds now. */
 export function* dropDeletingPod(ctx: Ctx, key: string): Generator<Effect, void, unknown> {
-  yield* ctx.updateMemory((m) => (key in m.deletingPods ? { ...m, deletingPods: withoutKey(m.deletingPods, key) } : m));
+  yield* ctx.updateMemory((m) => (key in m.deletingPods ? { ...m, deletingPods: withoutKey(m.deletingPods, key) } : m), nothing);
 }
 
 function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod: Pod): Generator<Effect, void, unknown> {
@@ -287,13 +284,13 @@ function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod:
             if (!isNotFound(e)) throw e;
           }
           const subnetName = net.subnet.metadata.name;
-          yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByNic(m.ipam, key, ipName, subnetName) }));
+          yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByNic(m.ipam, key, ipName, subnetName) }), nothing);
           yield* ctx.enqueue(Q.updateSubnetStatus, subnetName);
         }
       } else {
         for (const net of nets) yield* deleteIPCR(ctx, portName(name, ns, net.provider));
       }
-      if (!cfg.deletePodUsesIPLister) yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, key, '') }));
+      if (!cfg.deletePodUsesIPLister) yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, key, '') }), nothing);
     });
   }
 }

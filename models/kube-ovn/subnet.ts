@@ -1,7 +1,7 @@
 /** Subnet handlers of kube-ovn-controller (pkg/controller/subnet.go). */
 import { jsonEqual, ReconcileError, type Effect, type EventHandlers } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet } from './context.ts';
+import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet, nothing } from './context.ts';
 import { addOrUpdateSubnet, deleteSubnet, usingRange } from './ipam.ts';
 import { OVN_NB } from './ovn.ts';
 import { FINALIZER_NEW, FINALIZER_V112, type IP, type Subnet, type SubnetCondition, type SubnetStatus } from './objects.ts';
@@ -96,9 +96,8 @@ function* patchSubnetStatus(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, reason
 function* calcSubnetStatusIP(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Generator<Effect, Subnet, unknown> {
   const name = subnet.metadata.name;
   const using = (yield* countedIPs(ctx, cfg, name, false)).length;
-  const memory = yield* ctx.memory();
-  const pool = memory.ipam[name]?.pool.length ?? 0;
-  const ipFields = { v4usingIPs: using, v4availableIPs: Math.max(0, pool - using), v4usingIPRange: usingRange(memory.ipam, name) };
+  const { pool, range } = yield* ctx.memory((m) => ({ pool: m.ipam[name]?.pool.length ?? 0, range: usingRange(m.ipam, name) }));
+  const ipFields = { v4usingIPs: using, v4availableIPs: Math.max(0, pool - using), v4usingIPRange: range };
   const status: SubnetStatus = { ...subnet.status, ...ipFields };
   const updated = { ...subnet, status } as Subnet;
   if (cfg.statusWriteEvenIfCachedEqual || !jsonEqual(status, subnet.status ?? {})) {
@@ -159,7 +158,7 @@ export function handleAddOrUpdateSubnet(cfg: KubeOvnConfig) {
       let subnet = yield* listerGet<Subnet>(ctx, 'Subnet', undefined, name);
       if (!subnet) return;
       const spec = subnet.spec!;
-      const addToIpam = () => ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, name, spec.cidrBlock, spec.excludeIps) }));
+      const addToIpam = () => ctx.updateMemory((m) => ({ ...m, ipam: addOrUpdateSubnet(m.ipam, name, spec.cidrBlock, spec.excludeIps) }), nothing);
       if (cfg.statusBeforeFinalizer) {
         subnet = yield* patchSubnetStatus(ctx, cfg, subnet, 'ValidateLogicalSwitchSuccess');
         yield* addToIpam();
@@ -183,7 +182,7 @@ export function handleAddOrUpdateSubnet(cfg: KubeOvnConfig) {
  */
 export function* handleDeleteSubnet(ctx: Ctx, name: string): Generator<Effect, void, unknown> {
   yield* ctx.withLock(SUBNET_KEY_MUTEX, name, function* () {
-    yield* ctx.updateMemory((m) => ({ ...m, ipam: deleteSubnet(m.ipam, name) }));
+    yield* ctx.updateMemory((m) => ({ ...m, ipam: deleteSubnet(m.ipam, name) }), nothing);
     yield* ctx.external(OVN_NB, 'deleteLogicalSwitch', { name });
   });
 }

@@ -64,8 +64,8 @@ export type Effect =
   | { readonly op: 'unlock'; readonly mutex: string; readonly key: string }
   | { readonly op: 'listerGet'; readonly kind: string; readonly namespace?: string; readonly name: string }
   | { readonly op: 'listerList'; readonly kind: string; readonly options?: ListOptions }
-  | { readonly op: 'memoryGet' }
-  | { readonly op: 'memoryUpdate'; readonly update: (memory: unknown) => unknown }
+  | { readonly op: 'memoryGet'; readonly select?: (memory: unknown) => unknown }
+  | { readonly op: 'memoryUpdate'; readonly update: (memory: unknown) => unknown; readonly select?: (memory: unknown) => unknown }
   | { readonly op: 'externalRead'; readonly system: string }
   | { readonly op: 'enqueue'; readonly queue: string; readonly key: string; readonly afterMs?: number; readonly rateLimited?: boolean }
   | { readonly op: 'forget'; readonly queue: string; readonly key: string }
@@ -252,10 +252,21 @@ export interface ReconcileContext<M = unknown> {
   unlock(mutex: string, key: string): Generator<Effect, void, unknown>;
   /** Run `body` holding the keyed mutex; releases it however `body` ends (Go's `defer Unlock`). */
   withLock<T>(mutex: string, key: string, body: () => Generator<Effect, T, unknown>): Generator<Effect, T, unknown>;
-  /** Read the controller's in-memory state (e.g. IPAM). */
+  /**
+   * Read the controller's in-memory state (e.g. IPAM), or only `select(state)`. An in-flight
+   * handler is identified by the results it has received, so a handler that selects the part it
+   * uses (`ctx.memory((m) => m.deletingPods[key])`) keeps exhaustive search from telling apart
+   * states that differ only in memory it never looks at. `select` must be pure.
+   */
   memory(): Generator<Effect, M, unknown>;
-  /** Replace the controller's in-memory state with `update(current)`; returns the new state. `update` must be pure. */
+  memory<T>(select: (memory: M) => T): Generator<Effect, T, unknown>;
+  /**
+   * Replace the controller's in-memory state with `update(current)`; returns the new state, or
+   * `select(new state)` (`() => undefined` when the handler does not use it: see {@link memory}).
+   * `update` and `select` must be pure.
+   */
   updateMemory(update: (memory: M) => M): Generator<Effect, M, unknown>;
+  updateMemory<T>(update: (memory: M) => M, select: (memory: M) => T): Generator<Effect, T, unknown>;
   /** Call an external system (e.g. OVN northbound); a scheduling point. */
   external<R = unknown>(system: string, call: string, args?: unknown): Generator<Effect, R, unknown>;
   /** Read an external system's state without a scheduling point (e.g. a local OVN cache). */
@@ -333,8 +344,9 @@ export const reconcileContext: ReconcileContext<any> = {
       yield { op: 'unlock', mutex, key };
     }
   },
-  memory: () => perform({ op: 'memoryGet' }),
-  updateMemory: (update) => perform({ op: 'memoryUpdate', update: update as (m: unknown) => unknown }),
+  memory: (select?: (m: unknown) => unknown) => perform({ op: 'memoryGet', ...(select ? { select } : {}) }),
+  updateMemory: (update: (m: unknown) => unknown, select?: (m: unknown) => unknown) =>
+    perform({ op: 'memoryUpdate', update, ...(select ? { select } : {}) }),
   external: (system, call, args) => perform({ op: 'external', system, call, args }),
   readExternal: (system) => perform({ op: 'externalRead', system }),
   enqueue: (queue, key) => perform({ op: 'enqueue', queue, key }),

@@ -88,13 +88,13 @@ export function performLocal(eng: Engine, txn: StepTxn, ctrl: string, e: Effect)
       return { kind: 'next', value: listCache(informerOf(txn, ctrl, e.kind), e.options) };
     case 'memoryGet':
       txn.read(`mem/${ctrl}`);
-      return { kind: 'next', value: txn.controller(ctrl).memory };
+      return { kind: 'next', value: e.select ? e.select(txn.controller(ctrl).memory) : txn.controller(ctrl).memory };
     case 'memoryUpdate': {
       txn.read(`mem/${ctrl}`);
       txn.write(`mem/${ctrl}`);
       const memory = e.update(txn.controller(ctrl).memory);
       txn.updateController(ctrl, (c) => ({ ...c, memory }));
-      return { kind: 'next', value: memory };
+      return { kind: 'next', value: e.select ? e.select(memory) : memory };
     }
     case 'externalRead':
       txn.read(`ext/${e.system}/*`);
