@@ -124,7 +124,8 @@ export type { TargetOptions } from './check/context.ts';
 export { checkRandom } from './check/random.ts';
 export type { RandomOptions, CheckReport } from './check/random.ts';
 export { checkExhaustive } from './check/exhaustive.ts';
-export type { ExhaustiveOptions } from './check/exhaustive.ts';
+export type { ExhaustiveOptions, ExploreProgress } from './check/exhaustive.ts';
+export type { Symmetry } from './check/symmetry.ts';
 export type { Violation } from './check/execute.ts';
 export {
   kuberaceProperty,

@@ -15,13 +15,13 @@ export interface KubeOvnMemory {
   readonly deletingPods: Readonly<Record<string, Pod>>;
   /** delIPQueue holds IP objects in Go; the model queues the name and keeps the subnets here. */
   readonly deletedIPs: Readonly<Record<string, { readonly subnet: string; readonly attachSubnets: readonly string[] }>>;
-  /** markAndCleanLSP's mark set from the previous round. */
-  readonly lastNoPodLSP: readonly string[];
+  /** markAndCleanLSP's mark set from the previous round (gc.go's `lastNoPodLSP`, a strset). */
+  readonly lastNoPodLSP: Readonly<Record<string, true>>;
   /** The start-up gc() has run (later gc runs are the periodic markAndCleanLSP). */
   readonly startupGcDone: boolean;
 }
 
-export const initialMemory: KubeOvnMemory = { ipam: {}, deletingPods: {}, deletedIPs: {}, lastNoPodLSP: [], startupGcDone: false };
+export const initialMemory: KubeOvnMemory = { ipam: {}, deletingPods: {}, deletedIPs: {}, lastNoPodLSP: {}, startupGcDone: false };
 
 export type Ctx = ReconcileContext<KubeOvnMemory>;
 

@@ -83,7 +83,7 @@ function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void,
   const noPod = ports.filter((p) => !keep.has(p.name));
   const deleted: string[] = [];
   for (const lsp of noPod) {
-    if (!lastNoPodLSP.includes(lsp.name)) continue;
+    if (!(lsp.name in lastNoPodLSP)) continue;
     yield* ctx.external(OVN_NB, 'deleteLogicalSwitchPort', { name: lsp.name });
     deleted.push(lsp.name);
     let ip: IP;
@@ -100,7 +100,8 @@ function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void,
     }
     yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByPod(m.ipam, lsp.pod, ip.spec!.subnet) }), nothing);
   }
-  const marked = noPod.map((p) => p.name).filter((n) => !deleted.includes(n));
+  const marked: Record<string, true> = {};
+  for (const p of noPod) if (!deleted.includes(p.name)) marked[p.name] = true;
   yield* ctx.updateMemory((m) => ({ ...m, lastNoPodLSP: marked }), nothing);
 }
 

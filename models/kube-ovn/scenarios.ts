@@ -93,6 +93,7 @@ export const twoPods: Scenario = {
     { verb: 'create', object: pod('p1', NS, 's1'), actor: 'user1' },
     { verb: 'create', object: pod('p2', NS, 's1'), actor: 'user2' },
   ],
+  symmetry: [[['p1', 'user1'], ['p2', 'user2']]],
 };
 
 const twoAttachments = [{ nad: 'attach1', subnet: 's1' }, { nad: 'attach2', subnet: 's1' }];

@@ -29,6 +29,8 @@ import { type CheckContext, type Violation, checkAlways, checkAtStable, recordCo
 import { type Histories, nextHistories, rootHistories, stateKey } from './history.ts';
 import type { ModelDef } from './model.ts';
 import { checkShard } from './shard.ts';
+import { type Symmetry, SymmetricFingerprint, SymmetryCheck, validateSymmetry } from './symmetry.ts';
+import { UsageError } from './model.ts';
 import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
 /**
@@ -82,10 +84,36 @@ export interface ExhaustiveOptions extends TargetOptions {
    * turns it off.
    */
   readonly maxInformerLag?: number | null;
+  /**
+   * Symmetry reduction (./symmetry.ts): `true` uses the scenario's `symmetry`, or pass one. States
+   * equal up to a permutation of interchangeable names are explored once; the sleep-set POR is
+   * off meanwhile (sleep sets name actions of one naming). Every `symmetryCheckEvery`-th new state
+   * (default 64) is checked to have the renamed successors of its renaming.
+   */
+  readonly symmetry?: boolean | Symmetry;
+  readonly symmetryCheckEvery?: number;
   /** Called at every stable world explored (with its fingerprint), e.g. to compare reductions. */
   readonly onStable?: (fp: number, world: World) => void;
   /** Called about every 10,000 states. */
-  readonly onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
+  readonly onProgress?: (p: ExploreProgress) => void;
+}
+
+/**
+ * What {@link ExhaustiveOptions.onProgress} reports: states, transitions, deepest depth, the
+ * frontier (breadth-first phase: states of the open levels not yet expanded; DFS phase: frontier
+ * nodes not yet taken plus the current path), the depth covered completely so far, and time.
+ * Parallel searches report sums over their workers, without frontier and phase.
+ *
+ * @category Checking
+ */
+export interface ExploreProgress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly frontier?: number;
+  readonly completeDepth?: number;
+  readonly phase?: 'bfs' | 'dfs';
+  readonly elapsedMs: number;
 }
 
 interface Found {
@@ -177,13 +205,19 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const shared = opts.shared?.search;
   // Histories: the state is (world, histories), and POR is unsound for it (./history.ts).
   const h0 = rootHistories(ctx.properties, ctx.root);
-  const por = opts.por !== false && !opts.shortest && !shared && h0 === undefined;
-  const stopAtFirst = opts.stopAtFirst !== false;
   const idleClock = (opts.clock ?? 'idle') === 'idle';
-  // `shortest` is the breadth-first phase without a budget of its own.
-  const bfsStates = opts.shortest ? Infinity : Math.max(0, opts.bfsStates ?? Math.min(DEFAULT_BFS_STATES, Math.floor(maxStates / 10)));
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
   const fpMode = idleClock ? 'time-abstract' : 'exact';
+  const symmetry = symmetryOf(opts, ctx.scenario);
+  if (symmetry && h0 !== undefined) throw new UsageError('symmetry reduction cannot be combined with history properties (a history is not renamed)');
+  if (symmetry) validateSymmetry(symmetry, ctx.scenario, ctx.root, fpMode);
+  const symFp = symmetry ? new SymmetricFingerprint(symmetry, fpMode) : undefined;
+  /** The visited-set key of a world: its fingerprint, or the smallest over its renamings. */
+  const fingerprintOf = symFp ? (w: World) => symFp.of(w) : (w: World) => fingerprint(w, fpMode);
+  const por = opts.por !== false && !opts.shortest && !shared && h0 === undefined && !symmetry;
+  const stopAtFirst = opts.stopAtFirst !== false;
+  // `shortest` is the breadth-first phase without a budget of its own.
+  const bfsStates = opts.shortest ? Infinity : Math.max(0, opts.bfsStates ?? Math.min(DEFAULT_BFS_STATES, Math.floor(maxStates / 10)));
   const reached = new Set<string>();
   const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0 };
   // `null` turns the model's default bound off.
@@ -195,10 +229,21 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   let found: Found | undefined;
   let stopped = false;
   let dfsPhase = false;
+  /** DFS phase: frontier nodes taken so far (index into `nodes`), and the current path's length. */
+  let frontierTaken = 0;
+  let pathLength = () => 0;
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
   const progress = () => {
     if (opts.onProgress && stats.states % 10_000 === 0) {
-      opts.onProgress({ states: stats.states, transitions: stats.transitions, depth: stats.maxDepth, elapsedMs: wallClockMs() - started });
+      opts.onProgress({
+        states: stats.states,
+        transitions: stats.transitions,
+        depth: stats.maxDepth,
+        frontier: dfsPhase ? Math.max(0, nodes.length - frontierTaken) + pathLength() : nodes.length - head,
+        ...(completeDepth !== undefined ? { completeDepth } : {}),
+        phase: dfsPhase ? 'dfs' : 'bfs',
+        elapsedMs: wallClockMs() - started,
+      });
     }
   };
   /** Count a new state; false (and the search stops) once a budget is spent. */
@@ -227,6 +272,13 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
 
   // Visited states; the value is the sleep set a state was explored with (empty: fully).
   const visited = new FingerprintTable<ReadonlySet<string>>();
+  // Symmetry: sampled states are checked to be mapped onto their renamings' successors.
+  const symEvery = Math.max(1, opts.symmetryCheckEvery ?? 64);
+  let symSeen = 0;
+  const symCheck = symFp
+    ? new SymmetryCheck(symFp, ctx.sim, ctx.scenario, (a, actions) => a.kind !== 'clock' || !idleClock || isQuiescent(actions))
+    : undefined;
+  const describePath = (p: readonly string[]) => (p.length ? `${p.length} steps (last: ${p[p.length - 1]})` : 'the set-up');
   const noIds: ReadonlySet<string> = new Set();
 
   // Phase 1, breadth-first by levels: shallow counterexamples are found first (and are
@@ -241,7 +293,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   }
   const nodes: Node[] = [{ world: ctx.root, h: h0, parent: -1, id: '', depth: 0 }];
   // With shared workers, the phase's states go into the shared set afterwards.
-  const bfsFps: number[] = [stateKey(fingerprint(ctx.root, fpMode), h0)];
+  const bfsFps: number[] = [stateKey(fingerprintOf(ctx.root), h0)];
   visited.set(bfsFps[0], noIds);
   stats.states = 1;
   const pathTo = (i: number): string[] => {
@@ -260,13 +312,14 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       if (nodes.length > bfsStates) break;
     }
     const node = nodes[head];
-    const world = node.world!;
+    const world = node.world;
     node.world = undefined;
     head++;
+    if (!world) continue;
     if (world.failure) continue;
     const actions = ctx.sim.enabled(world, ctx.scenario);
     const { quiet, stable, violation } = classify(ctx, world, actions, node.depth, node.h);
-    if (stable && opts.onStable) opts.onStable(fingerprint(world, fpMode), world);
+    if (stable && opts.onStable) opts.onStable(fingerprintOf(world), world);
     if (violation) {
       report(pathTo(head - 1), violation);
       continue;
@@ -286,14 +339,19 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       const r = ctx.sim.step(world, a, ctx.scenario);
       stats.transitions++;
       const h = nextHistories(ctx.properties, node.h, r.world);
-      const fp = stateKey(fingerprint(r.world, fpMode), h);
+      const fp = stateKey(fingerprintOf(r.world), h);
       if (!visited.set(fp, noIds)) continue;
+      if (symCheck && ++symSeen % symEvery === 0) symCheck.check(r.world, symSeen / symEvery, () => describePath([...pathTo(head - 1), a.id]));
       if (shared) bfsFps.push(fp);
       stats.maxDepth = Math.max(stats.maxDepth, node.depth + 1);
       nodes.push({ world: r.world, h, parent: head - 1, id: a.id, depth: node.depth + 1 });
       recordCoverage(ctx, r.world, reached, h);
       const v = checkAlways(ctx, r.world, node.depth + 1, h);
-      if (v) report(pathTo(nodes.length - 1), v);
+      if (v) {
+        report(pathTo(nodes.length - 1), v);
+        // A violating state ends its path, as in the DFS: it is counted, never expanded.
+        nodes[nodes.length - 1].world = undefined;
+      }
       countState();
     }
   }
@@ -311,8 +369,11 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       if (opts.shared!.worker === 0) shared.addStates(bfs.states);
     }
     const path: string[] = [];
+    const base = path.length;
+    pathLength = () => path.length - base;
     const dfs = (world: World, h: Histories, depth: number, sleepIn: Sleep): void => {
-      const fp = stateKey(fingerprint(world, fpMode), h);
+      const fp = stateKey(fingerprintOf(world), h);
+      if (symCheck && !visited.has(fp) && ++symSeen % symEvery === 0) symCheck.check(world, symSeen / symEvery, () => describePath(path));
       if (shared) {
         if (!shared.add(fp)) return;
         countState();
@@ -340,7 +401,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       if (world.failure) return;
       const actions = ctx.sim.enabled(world, ctx.scenario);
       const { quiet, stable, violation } = classify(ctx, world, actions, depth, h);
-      if (stable && opts.onStable) opts.onStable(fingerprint(world, fpMode), world);
+      if (stable && opts.onStable) opts.onStable(fingerprintOf(world), world);
       if (violation) return report(path, violation);
       if (depth >= maxDepth) {
         stats.depthCut = true;
@@ -382,8 +443,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     const nextNode = (i: number) => (shared ? head + shared.takeNext() : i + 1);
     for (let i = shared ? nextNode(0) : head; i < nodes.length && !stopped; i = nextNode(i)) {
       const node = nodes[i];
-      const world = node.world!;
+      const world = node.world;
       node.world = undefined;
+      frontierTaken = i + 1;
+      if (!world) continue;
       path.length = 0;
       path.push(...pathTo(i));
       expand(world, node.h, node.depth, new Map());
@@ -419,6 +482,16 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     counterexample: toTrace(t, ctx, run, { mode: 'exhaustive' }),
     stats: s,
   };
+}
+
+/** The symmetry an exhaustive search uses: the option's, or the scenario's with `symmetry: true`. */
+function symmetryOf(opts: ExhaustiveOptions, scenario: Scenario): Symmetry | undefined {
+  if (!opts.symmetry) return undefined;
+  if (opts.symmetry === true) {
+    if (!scenario.symmetry?.length) throw new UsageError('symmetry reduction needs a scenario that declares its interchangeable names (`symmetry`)');
+    return scenario.symmetry;
+  }
+  return opts.symmetry;
 }
 
 export { target };

@@ -69,7 +69,7 @@ export class InterruptedError extends Error {
 }
 
 /** What workers report while they run: exhaustive counts, and for random search the runs done. */
-type Progress = { states: number; transitions: number; depth: number; elapsedMs: number; runs?: number };
+type Progress = { states: number; transitions: number; depth: number; elapsedMs: number; runs?: number; frontier?: number; completeDepth?: number; phase?: 'bfs' | 'dfs' };
 
 /** Progress of a merged parallel check: the sums over the workers that reported. */
 export type ParallelProgress = Progress;
@@ -346,6 +346,9 @@ function runShards(
             depth: Math.max(...ps.map((p) => p.depth)),
             elapsedMs: Math.max(...ps.map((p) => p.elapsedMs)),
             ...(ps.some((p) => p.runs !== undefined) ? { runs: ps.reduce((a, p) => a + (p.runs ?? 0), 0) } : {}),
+            ...(ps.every((p) => p.frontier !== undefined) ? { frontier: ps.reduce((a, p) => a + p.frontier!, 0) } : {}),
+            ...(ps.every((p) => p.completeDepth !== undefined) ? { completeDepth: Math.min(...ps.map((p) => p.completeDepth!)) } : {}),
+            ...(ps.length === 1 && ps[0].phase ? { phase: ps[0].phase } : {}),
           });
           return;
         }

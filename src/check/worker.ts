@@ -4,7 +4,7 @@
  * `execArgv: ['--import', tsx]` so that it can load TypeScript.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkExhaustiveShared } from './exhaustive.ts';
+import { type ExploreProgress, checkExhaustiveShared } from './exhaustive.ts';
 import { checkRandom } from './random.ts';
 import { SharedSearch } from './shared-visited.ts';
 import { type WorkerRequest, type WorkerMessage, loadModel } from './parallel.ts';
@@ -14,7 +14,7 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 try {
   const model = await loadModel(req.ref);
-  const onProgress = req.progress ? (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => post({ type: 'progress', progress: p }) : undefined;
+  const onProgress = req.progress ? (p: ExploreProgress) => post({ type: 'progress', progress: p }) : undefined;
   // Random runs are short: report at most every 100 ms.
   let lastRunsPost = -Infinity;
   const onRuns = req.progress

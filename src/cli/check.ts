@@ -1,7 +1,7 @@
 /** `kuberace check` (random search) and `kuberace explore` (exhaustive search). */
 import { UsageError, propertyOf } from '../check/model.ts';
 import { freshSeed } from '../check/stopwatch.ts';
-import { checkExhaustive } from '../check/exhaustive.ts';
+import { type ExploreProgress, checkExhaustive } from '../check/exhaustive.ts';
 import { checkExhaustiveParallel, checkRandomParallel } from '../check/parallel.ts';
 import { type CheckReport, checkRandom } from '../check/random.ts';
 import { parseShard } from '../check/shard.ts';
@@ -46,6 +46,7 @@ export const EXPLORE_OPTIONS: OptionSpec = {
   'max-lag': { type: 'string' },
   shortest: { type: 'boolean' },
   'no-por': { type: 'boolean' },
+  symmetry: { type: 'boolean' },
   clock: { type: 'string' },
   workers: { type: 'string' },
   shard: { type: 'string' },
@@ -236,12 +237,16 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
     ...(bool(p, 'shortest') ? { shortest: true } : {}),
     ...(bool(p, 'no-por') ? { por: false } : {}),
+    ...(bool(p, 'symmetry') ? { symmetry: true } : {}),
     ...(clock ? { clock } : {}),
     ...(maxInformerLag !== undefined ? { maxInformerLag } : {}),
     ...(shard ? { shard } : {}),
-    onProgress: (x: { states: number; transitions: number; depth: number }) => {
+    onProgress: (x: ExploreProgress) => {
       last = { states: x.states, transitions: x.transitions, depth: x.depth };
-      progress.update(`explore ${model.name}: ${progress.rate(x.states, 'states', budget, true)}, depth ${x.depth}`);
+      const covered = x.completeDepth !== undefined ? `, complete to depth ${x.completeDepth}` : '';
+      const frontier = x.frontier !== undefined ? `, ${x.phase === 'bfs' ? 'BFS' : 'DFS'} frontier ${formatCount(x.frontier)}` : '';
+      const rss = `, ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB`;
+      progress.update(`explore ${model.name}: ${progress.rate(x.states, 'states', budget, true)}, depth ${x.depth}${covered}${frontier}${rss}`);
     },
   };
   progress.update(`explore ${model.name}: starting…`, true);

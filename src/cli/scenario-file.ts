@@ -17,6 +17,7 @@
  *   - {verb: delete, actor: user, kind: Pod, namespace: vm, name: p1}
  *   - {verb: delete, actor: admin, kind: Subnet, name: s1, afterGone: [Pod/vm/p1]}
  *   - {verb: patch, kind: Subnet, name: s1, patch: {metadata: {labels: {a: b}}}}
+ * symmetry: [[[p1, user1], [p2, user2]]]   # optional: interchangeable names (explore --symmetry)
  * ```
  *
  * or a multi-document file whose documents are manifests (added to the setup), operations
@@ -161,6 +162,18 @@ function list(x: unknown, at: At): unknown[] {
   return x;
 }
 
+/** `symmetry:` a list of groups, each a list of tuples (lists) of names: `[[[p1, user1], [p2, user2]]]`. */
+function symmetryEntry(x: unknown, at: At): string[][][] {
+  return list(x, at).map((group, i) =>
+    list(group, at.at(i)).map((tuple, j) =>
+      list(tuple, at.at(i).at(j)).map((name, k) => {
+        if (typeof name !== 'string') throw at.at(i).at(j).at(k).err('must be a name (a string)');
+        return name;
+      }),
+    ),
+  );
+}
+
 /** Convert parsed YAML documents (plain data) to a scenario. */
 export function scenarioFromDocuments(docs: readonly unknown[], file: string): ScenarioFile {
   const root = new At(file, '');
@@ -168,13 +181,15 @@ export function scenarioFromDocuments(docs: readonly unknown[], file: string): S
   const ops: UserOp[] = [];
   let name: string | undefined;
   let description: string | undefined;
+  let symmetry: string[][][] | undefined;
   const multi = docs.length > 1;
   docs.forEach((doc, i) => {
     const at = multi ? root.at(`document ${i + 1}`) : root;
     if (doc === null || doc === undefined) return;
     if (!isObj(doc)) throw at.err('expected a mapping (a scenario with setup/ops, a manifest, or an operation)');
     if ('setup' in doc || 'ops' in doc) {
-      onlyKeys(doc, ['name', 'description', 'setup', 'ops'], at);
+      onlyKeys(doc, ['name', 'description', 'setup', 'ops', 'symmetry'], at);
+      if ('symmetry' in doc) symmetry = symmetryEntry(doc.symmetry, at.at('symmetry'));
       name ??= optString(doc, 'name', at);
       description ??= optString(doc, 'description', at);
       list(doc.setup, at.at('setup')).forEach((e, j) => setup.push(setupEntry(e, at.at('setup').at(j))));
@@ -188,7 +203,7 @@ export function scenarioFromDocuments(docs: readonly unknown[], file: string): S
     }
   });
   if (ops.length === 0) throw root.err('no operations: a scenario needs at least one entry in "ops" (or an operation document)');
-  const scenario: Scenario = setup.length ? { setup, ops } : { ops };
+  const scenario: Scenario = { ...(setup.length ? { setup } : {}), ops, ...(symmetry ? { symmetry } : {}) };
   return { name: name ?? basename(file, extname(file)), ...(description ? { description } : {}), scenario };
 }
 

@@ -80,6 +80,11 @@ class InflightRecord implements Inflight {
   }
 }
 
+/** The engine's own in-flight records (a plain {@link Inflight} copy is accepted too: it replays). */
+export function isInflightRecord(f: unknown): boolean {
+  return f instanceof InflightRecord;
+}
+
 class QueueEntry {
   readonly workers: number;
   private readonly ids = new Map<string, string>();

@@ -319,6 +319,12 @@ export interface Scenario {
   readonly setup?: readonly UserOp[];
   /** Operations that race with the controllers. */
   readonly ops: readonly UserOp[];
+  /**
+   * Interchangeable names, for symmetry reduction (`explore --symmetry`): groups of tuples, e.g.
+   * `[[['p1', 'user1'], ['p2', 'user2']]]`; any permutation of a group's tuples must map the
+   * scenario, the model's behaviour and the properties onto themselves (src/check/symmetry.ts).
+   */
+  readonly symmetry?: readonly (readonly (readonly string[])[])[];
 }
 
 /**

@@ -106,6 +106,17 @@ describe('check', () => {
 });
 
 describe('explore', () => {
+  it('--symmetry proves two-pods on the recommended fix with half the states (p1/user1 and p2/user2 interchangeable)', async () => {
+    const base = ['explore', 'kube-ovn', '--variant', 'fix2+fix4', '--scenario', 'two-pods', '--json'];
+    const plain = JSON.parse((await run(base, { cwd: dir })).stdout);
+    const r = await run([...base, '--symmetry'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const sym = JSON.parse(r.stdout);
+    expect(sym).toMatchObject({ result: 'holds', stats: { complete: true } });
+    expect(plain).toMatchObject({ result: 'holds', stats: { complete: true } });
+    expect(sym.stats.states).toBeLessThan(plain.stats.states * 0.55);
+  });
+
   it('finds a violation by exhaustive DFS on a small scenario; exit 1 and a trace', async () => {
     const r = await run(['explore', 'kube-ovn', '--scenario', 'single-network', '--max-states', '5000', '--json', '--out', 'ex.json'], { cwd: dir });
     expect(r.code).toBe(1);

@@ -48,6 +48,13 @@ const cases: Array<[string, string[], RegExp]> = [
   ['bad --shard', ['explore', 'kube-ovn', '--shard', '3/2'], /bad --shard "3\/2"/],
   ['bad --shard (check)', ['check', 'kube-ovn', '--shard', 'x'], /bad --shard "x"/],
   ['bad --clock', ['explore', 'kube-ovn', '--clock', 'sometimes'], /bad --clock "sometimes": expected one of idle, any/],
+  ['--symmetry on a scenario without one', ['explore', 'kube-ovn', '--scenario', 'single-network', '--symmetry'], /symmetry reduction needs a scenario that declares its interchangeable names/],
+  [
+    '--symmetry that does not map the scenario onto itself',
+    ['explore', 'kube-ovn', '--symmetry', '--scenario', file('asym.yaml', 'setup:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: vm}}\nops:\n  - {verb: create, actor: u1, manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: vm}}}\n  - {verb: delete, actor: u1, kind: ConfigMap, namespace: vm, name: a}\n  - {verb: create, actor: u2, manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: b, namespace: vm}}}\nsymmetry: [[[a, u1], [b, u2]]]\n')],
+    /symmetry a→b, u1→u2, b→a, u2→u1 does not map the scenario onto itself/,
+  ],
+  ['malformed symmetry in a scenario file', ['explore', 'kube-ovn', '--scenario', file('badsym.yaml', 'ops:\n  - {verb: delete, kind: Pod, namespace: vm, name: p1}\nsymmetry: [[[1, 2]]]\n')], /badsym\.yaml.*symmetry.*must be a name/],
   ['bad --format', ['replay', 'x.json', '--format', 'pdf'], /bad --format "pdf": expected one of text, json, mermaid, yaml, html/],
   ['bad --runs (matrix)', ['matrix', 'kube-ovn', '--runs', 'many'], /bad --runs "many"/],
   ['demo takes no arguments', ['demo', 'now'], /demo: unexpected argument "now"/],
