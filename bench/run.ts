@@ -6,12 +6,12 @@
  */
 import { runProof, runScaling } from './exhaustive.ts';
 import { type GroupResult, type TargetCheck, fmt, machine, now, renderTable } from './lib.ts';
-import { runParallel, runShallow } from './search.ts';
+import { runParallel, runReductions, runShallow } from './search.ts';
 import { runThroughput } from './throughput.ts';
 import { type PropertyTtb, runTimeToBug } from './ttb.ts';
 import { runVersus } from './versus.ts';
 
-const GROUPS = ['throughput', 'exhaustive', 'time-to-bug', 'shrink-quality', 'scaling', 'baseline', 'shallow', 'parallel'] as const;
+const GROUPS = ['throughput', 'exhaustive', 'time-to-bug', 'shrink-quality', 'scaling', 'baseline', 'shallow', 'parallel', 'reductions'] as const;
 
 function parseArgs(argv: readonly string[]) {
   const json = argv.includes('--json');
@@ -112,6 +112,10 @@ async function main(): Promise<void> {
   if (want('parallel')) {
     log('parallel: one thread vs 1 and 2 frontier-split workers');
     add(await runParallel({ maxStates: q ? 20_000 : 150_000 }));
+  }
+  if (want('reductions')) {
+    log('reductions: states with and without sleep sets and symmetry');
+    add(runReductions({ quick: q }));
   }
   const targets: TargetCheck[] = groups.flatMap((g) => g.targets);
   const totalMs = now() - started;
