@@ -94,7 +94,7 @@ function* markAndCleanLSP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void,
       throw e;
     }
     try {
-      yield* ctx.client.delete('IP', undefined, lsp.name);
+      yield* ctx.ignoreResult(ctx.client.delete('IP', undefined, lsp.name));
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -117,7 +117,7 @@ function* gcIP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
       // checkIPOwnerExists (master gc.go ~312): a VM's IP by a live GET of the VM, else the pod lister.
       if (ip.spec!.podType === VM_POD_TYPE) {
         try {
-          yield* ctx.client.get('VirtualMachine', ip.spec!.namespace, ip.spec!.podName);
+          yield* ctx.ignoreResult(ctx.client.get('VirtualMachine', ip.spec!.namespace, ip.spec!.podName));
         } catch (e) {
           if (!isNotFound(e)) throw e;
           ownerGone = true;
@@ -126,7 +126,7 @@ function* gcIP(ctx: Ctx, cfg: KubeOvnConfig): Generator<Effect, void, unknown> {
     }
     if (!ownerGone) continue;
     try {
-      yield* ctx.client.delete('IP', undefined, ip.metadata.name);
+      yield* ctx.ignoreResult(ctx.client.delete('IP', undefined, ip.metadata.name));
     } catch (e) {
       yield* ctx.log(`gcIP: failed to delete ip ${ip.metadata.name}: ${errorMessage(e)}`);
     }

@@ -52,7 +52,7 @@ export function handleAddIP(cfg: KubeOvnConfig) {
     if (cfg.ipFinalizerOnCreate && finalizers.length) return;
     if (finalizers.includes(cfg.finalizer)) return;
     try {
-      yield* ctx.client.patch('IP', undefined, name, { metadata: { finalizers: [...finalizers, cfg.finalizer] } });
+      yield* ctx.ignoreResult(ctx.client.patch('IP', undefined, name, { metadata: { finalizers: [...finalizers, cfg.finalizer] } }));
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -99,7 +99,7 @@ export function handleUpdateIP(cfg: KubeOvnConfig) {
       const ours = cfg.updateIPMasterCleanup ? [FINALIZER_V112, FINALIZER_NEW] : [cfg.finalizer];
       const keep = finalizers.filter((f) => !ours.includes(f));
       try {
-        yield* ctx.client.patch('IP', undefined, name, { metadata: { finalizers: keep } });
+        yield* ctx.ignoreResult(ctx.client.patch('IP', undefined, name, { metadata: { finalizers: keep } }));
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }

@@ -40,7 +40,7 @@ function* getPodAttachmentNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, ignoreMiss
     const provider = attachmentProvider(nadName, nadNs);
     try {
       if (cfg.nadFromLister) yield* ctx.lister('NetworkAttachmentDefinition').get(nadNs, nadName);
-      else yield* ctx.client.get('NetworkAttachmentDefinition', nadNs, nadName);
+      else yield* ctx.ignoreResult(ctx.client.get('NetworkAttachmentDefinition', nadNs, nadName));
     } catch (e) {
       // #5929: for a deleting pod a missing NAD does not hide the network; the subnet comes from annotations.
       if (!(ignoreMissing && isNotFound(e))) throw e;

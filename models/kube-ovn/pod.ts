@@ -117,7 +117,7 @@ export function* createOrUpdateIPCR(
       },
       spec,
     };
-    yield* ctx.client.create(obj);
+    yield* ctx.ignoreResult(ctx.client.create(obj));
     return;
   }
   if (cfg.requeueTerminatingIPsAtStart && existing.metadata.deletionTimestamp) {
@@ -142,7 +142,7 @@ export function* createOrUpdateIPCR(
     spec,
   };
   if (jsonEqual(updated, existing)) return;
-  yield* ctx.client.update(updated);
+  yield* ctx.ignoreResult(ctx.client.update(updated));
 }
 
 /** One network's allocation: IPAM -> validate -> LSP -> IP CR (reconcileAllocateSubnets loop body). */
@@ -209,7 +209,7 @@ export function handleAddOrUpdatePod(cfg: KubeOvnConfig) {
       const changed: Record<string, string> = {};
       for (const [k, v] of Object.entries(annotations)) if (pod.metadata.annotations?.[k] !== v) changed[k] = v;
       try {
-        yield* ctx.client.patch('Pod', ns, name, { metadata: { annotations: changed } });
+        yield* ctx.ignoreResult(ctx.client.patch('Pod', ns, name, { metadata: { annotations: changed } }));
       } catch (e) {
         if (!isNotFound(e)) throw e;
         const modified = { ...pod, metadata: { ...pod.metadata, annotations } } as Pod;
@@ -279,7 +279,7 @@ function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod:
           const ip = yield* listerGet<IP>(ctx, 'IP', undefined, ipName);
           if (!ip) continue; // master: an IP CR not yet in the cache is not deleted
           try {
-            yield* ctx.client.delete('IP', undefined, ipName);
+            yield* ctx.ignoreResult(ctx.client.delete('IP', undefined, ipName));
           } catch (e) {
             if (!isNotFound(e)) throw e;
           }
@@ -298,7 +298,7 @@ function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod:
 /** deleteCrdIPs: API delete by name; NotFound ignored, other errors only logged (v1.12). */
 function* deleteIPCR(ctx: Ctx, ipName: string): Generator<Effect, void, unknown> {
   try {
-    yield* ctx.client.delete('IP', undefined, ipName);
+    yield* ctx.ignoreResult(ctx.client.delete('IP', undefined, ipName));
   } catch (e) {
     if (!isNotFound(e)) yield* ctx.log(`failed to delete ip ${ipName}: ${errorMessage(e)}`);
   }

@@ -76,7 +76,7 @@ function* patchSubnetStatus(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, reason
   const status: SubnetStatus = { ...subnet.status, conditions };
   const updated = { ...subnet, status } as Subnet;
   try {
-    yield* ctx.client.patch<Subnet>('Subnet', undefined, subnet.metadata.name, { status }, 'status');
+    yield* ctx.ignoreResult(ctx.client.patch<Subnet>('Subnet', undefined, subnet.metadata.name, { status }, 'status'));
   } catch (e) {
     yield* ctx.log(`failed to patch status for subnet ${subnet.metadata.name}: ${(e as Error).message}`);
     if (cfg.subnetStatusPatchErrorAborts) throw e;

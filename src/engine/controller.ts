@@ -16,7 +16,7 @@
  *   async function, a yielded Promise) end the execution with a failure.
  */
 import { describeEffect } from './describe.ts';
-import { type Effect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
+import { type Effect, type MarkedEffect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
 import type { Action } from './actions.ts';
 import { injectApiError } from './faults.ts';
 import { performLocal, performScheduling } from './perform.ts';
@@ -230,7 +230,9 @@ export function runResume(eng: Engine, txn: StepTxn, ctrl: string, inflightId: s
   txn.write(`inflight/${inflightId}`);
   const gen = (f instanceof InflightRecord ? f.takeGenerator() : undefined) ?? replay(eng, f);
   const e = f.pending;
-  const input: DriveInput = fail ? injectApiError(txn, e) : performScheduling(eng, txn, ctrl, inflightId, e);
+  let input: DriveInput = fail ? injectApiError(txn, e) : performScheduling(eng, txn, ctrl, inflightId, e);
+  // ctx.ignoreResult: a success is neither passed on nor recorded (errors are).
+  if (input.kind === 'next' && (e as MarkedEffect).discardResult) input = { ...input, value: undefined };
   drive(eng, txn, f, gen, input, actionId);
 }
 

@@ -73,6 +73,12 @@ export type Effect =
   | { readonly op: 'log'; readonly message: string };
 
 /**
+ * An effect as the engine receives it: {@link ReconcileContext.ignoreResult} marks a call whose
+ * answer the handler does not use, so the answer is neither passed on nor recorded.
+ */
+export type MarkedEffect = Effect & { readonly discardResult?: true };
+
+/**
  * The `op` of an {@link Effect} (`'get'`, `'create'`, `'external'`, `'lock'`, ...).
  *
  * @example
@@ -284,6 +290,13 @@ export interface ReconcileContext<M = unknown> {
   sleep(ms: number): Generator<Effect, void, unknown>;
   /** A line for the execution log (like klog). */
   log(message: string): Generator<Effect, void, unknown>;
+  /**
+   * Make a call whose answer the handler does not use (Go's `_, err = client.Patch(...)`):
+   * errors are thrown as usual, a success gives `undefined` and is recorded as such. Like
+   * {@link memory}'s `select`, this keeps an in-flight handler's state to what it uses, so
+   * exhaustive search does not tell apart states that differ only in an answer it dropped.
+   */
+  ignoreResult(call: Generator<Effect, unknown, unknown>): Generator<Effect, void, unknown>;
 }
 
 function* perform<T>(effect: Effect): Generator<Effect, T, unknown> {
@@ -356,4 +369,17 @@ export const reconcileContext: ReconcileContext<any> = {
   now: () => perform({ op: 'now' }),
   sleep: (ms) => perform({ op: 'sleep', ms }),
   log: (message) => perform({ op: 'log', message }),
+  *ignoreResult(call) {
+    let next = call.next();
+    while (!next.done) {
+      let answer: unknown;
+      try {
+        answer = yield { ...next.value, discardResult: true } as MarkedEffect;
+      } catch (e) {
+        next = call.throw(e);
+        continue;
+      }
+      next = call.next(answer);
+    }
+  },
 };

@@ -385,3 +385,26 @@ describe('memory reads with a selector: an in-flight handler is what it received
     expect(fingerprint(a, 'time-abstract')).not.toBe(fingerprint(b, 'time-abstract'));
   });
 });
+
+describe('ctx.ignoreResult: a call whose answer the handler drops', () => {
+  it('passes on and records undefined for a success, and still throws an error (NotFound)', () => {
+    const seen: unknown[] = [];
+    function* h(ctx: ReconcileContext<null>, key: string): Generator<Effect, void, unknown> {
+      const [ns, name] = key.split('/');
+      seen.push(yield* ctx.ignoreResult(ctx.client.get('ConfigMap', ns, name)));
+      try {
+        yield* ctx.ignoreResult(ctx.client.get('ConfigMap', ns, 'missing'));
+        seen.push('no error');
+      } catch (e) {
+        seen.push(isApiError(e) ? (e as ApiError).reason : 'other');
+      }
+    }
+    const c: ControllerDef<null> = { name: 'g', initialMemory: null, watches: { ConfigMap: enqueueOnAddAndUpdate('q') }, queues: { q: { workers: 1, reconcile: h } } };
+    const r = new Run(sim(c), createA).steps(/^user: create/, /^deliver /, /g\/q: h\(default\/a\) begin/);
+    r.step(/GET ConfigMap\/default\/a/);
+    const f = Object.values(r.world.controllers.g.inflight)[0];
+    expect(f.results?.head).toEqual({ ok: true, value: undefined });
+    r.step(/GET ConfigMap\/default\/missing/);
+    expect(seen).toEqual([undefined, 'NotFound']);
+  });
+});
