@@ -104,6 +104,11 @@ export interface ExhaustiveOptions extends TargetOptions {
  * nodes not yet taken plus the current path), the depth covered completely so far, and time.
  * Parallel searches report sums over their workers, without frontier and phase.
  *
+ * @example
+ * ```ts
+ * const onProgress = (p: ExploreProgress) => console.error(`${p.states} states, complete to depth ${p.completeDepth ?? '-'}, frontier ${p.frontier ?? '-'}`);
+ * ```
+ *
  * @category Checking
  */
 export interface ExploreProgress {

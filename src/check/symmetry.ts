@@ -28,6 +28,12 @@ import { UsageError } from './model.ts';
  * `[[['p1', 'user1'], ['p2', 'user2']]]`: pod p1 created by user1 is interchangeable with pod
  * p2 created by user2).
  *
+ * @example
+ * ```ts
+ * const twoPods: Scenario = { ops: [createP1, createP2], symmetry: [[['p1', 'user1'], ['p2', 'user2']]] };
+ * checkExhaustive(model, { scenario: twoPods, symmetry: true });
+ * ```
+ *
  * @category Checking
  */
 export type Symmetry = NonNullable<Scenario['symmetry']>;
