@@ -27,10 +27,9 @@ import type { World } from '../engine/world.ts';
 import { type Target, type TargetOptions, contextFor, target } from './context.ts';
 import { type CheckContext, type Violation, checkAlways, checkAtStable, recordCoverage } from './execute.ts';
 import { type Histories, nextHistories, rootHistories, stateKey } from './history.ts';
-import type { ModelDef } from './model.ts';
+import { type ModelDef, UsageError } from './model.ts';
 import { checkShard } from './shard.ts';
 import { type Symmetry, SymmetricFingerprint, SymmetryCheck, validateSymmetry } from './symmetry.ts';
-import { UsageError } from './model.ts';
 import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
 /**
@@ -234,9 +233,9 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   let found: Found | undefined;
   let stopped = false;
   let dfsPhase = false;
-  /** DFS phase: frontier nodes taken so far (index into `nodes`), and the current path's length. */
+  /** DFS phase: frontier nodes taken so far (index into `nodes`), and the current path. */
   let frontierTaken = 0;
-  let pathLength = () => 0;
+  let dfsPath: readonly string[] = [];
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
   const progress = () => {
     if (opts.onProgress && stats.states % 10_000 === 0) {
@@ -244,7 +243,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         states: stats.states,
         transitions: stats.transitions,
         depth: stats.maxDepth,
-        frontier: dfsPhase ? Math.max(0, nodes.length - frontierTaken) + pathLength() : nodes.length - head,
+        frontier: dfsPhase ? Math.max(0, nodes.length - frontierTaken) + dfsPath.length : nodes.length - head,
         ...(completeDepth !== undefined ? { completeDepth } : {}),
         phase: dfsPhase ? 'dfs' : 'bfs',
         elapsedMs: wallClockMs() - started,
@@ -374,8 +373,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
       if (opts.shared!.worker === 0) shared.addStates(bfs.states);
     }
     const path: string[] = [];
-    const base = path.length;
-    pathLength = () => path.length - base;
+    dfsPath = path;
     const dfs = (world: World, h: Histories, depth: number, sleepIn: Sleep): void => {
       const fp = stateKey(fingerprintOf(world), h);
       if (symCheck && !visited.has(fp) && ++symSeen % symEvery === 0) symCheck.check(world, symSeen / symEvery, () => describePath(path));
