@@ -13,6 +13,7 @@ import { kubeOvnModel } from '../../models/kube-ovn/index.ts';
 import { operatorModel } from '../../models/operator/index.ts';
 import { vpcModel } from '../../models/vpc/index.ts';
 import { slotsModel } from '../fixtures/slots-model.ts';
+import type { World } from '../../src/engine/world.ts';
 import { toyModel } from '../fixtures/toy-model.ts';
 
 interface Outcome {
@@ -24,7 +25,18 @@ interface Outcome {
 
 const CAP = 5_000;
 
-function run(model: ModelDef<any>, variant: string, scenario: string, opts: ExhaustiveOptions): Outcome | undefined {
+/**
+ * The stable states (keyed by `stableKey`, default the search's fingerprint) and verdicts of one
+ * complete search, or undefined when it needed more than `cap` states.
+ */
+function run(
+  model: ModelDef<any>,
+  variant: string,
+  scenario: string,
+  opts: ExhaustiveOptions,
+  cap = CAP,
+  stableKey?: (world: World) => number,
+): Outcome | undefined {
   const stable = new Set<number>();
   const verdicts: Record<string, 'holds' | 'violated'> = {};
   const atStable = model.properties.filter((p) => p.kind === 'atStable');
@@ -33,17 +45,17 @@ function run(model: ModelDef<any>, variant: string, scenario: string, opts: Exha
     variant,
     scenario,
     stopAtFirst: false,
-    maxStates: CAP,
+    maxStates: cap,
     ...opts,
     onStable: (fp, world) => {
-      stable.add(fp);
+      stable.add(stableKey ? stableKey(world) : fp);
       for (const p of atStable) if (violation(p, world) !== undefined) verdicts[p.name] = 'violated';
     },
   });
   if (r.stats.stoppedBy !== undefined) return undefined;
   // Each always property on its own (a search reports one violation, the first).
   for (const p of model.properties.filter((q) => q.kind === 'always')) {
-    verdicts[p.name] = checkExhaustive(model, { variant, scenario, maxStates: CAP, properties: [p.name], ...opts }).result;
+    verdicts[p.name] = checkExhaustive(model, { variant, scenario, maxStates: cap, properties: [p.name], ...opts }).result;
   }
   return { stable, verdicts, states: r.stats.states! };
 }
@@ -99,26 +111,9 @@ describe('symmetry reduction is sound', () => {
   test.each(cells.map(([m, v, s, cap]) => [`${m.name} ${v}/${s}`, m, v, s, cap] as const))('%s: same stable states up to renaming, same verdicts', { timeout: 120_000 }, (_label, model, variant, scenario, cap) => {
     const canon = new SymmetricFingerprint(model.scenarios[scenario].symmetry!, 'time-abstract');
     const outcome = (opts: ExhaustiveOptions) => {
-      const stable = new Set<number>();
-      const verdicts: Record<string, string> = {};
-      const atStable = model.properties.filter((p) => p.kind === 'atStable');
-      for (const p of atStable) verdicts[p.name] = 'holds';
-      const r = checkExhaustive(model, {
-        variant,
-        scenario,
-        stopAtFirst: false,
-        maxStates: cap,
-        ...opts,
-        onStable: (_fp, world) => {
-          stable.add(canon.of(world));
-          for (const p of atStable) if (violation(p, world) !== undefined) verdicts[p.name] = 'violated';
-        },
-      });
-      expect(r.stats.stoppedBy, `${variant}/${scenario} within ${cap} states`).toBeUndefined();
-      for (const p of model.properties.filter((q) => q.kind === 'always')) {
-        verdicts[p.name] = checkExhaustive(model, { variant, scenario, maxStates: cap, properties: [p.name], ...opts }).result;
-      }
-      return { stable, verdicts, states: r.stats.states! };
+      const o = run(model, variant, scenario, opts, cap, (w) => canon.of(w));
+      expect(o, `${variant}/${scenario} within ${cap} states`).toBeDefined();
+      return o!;
     };
     const full = outcome({ por: false, bfsStates: 0 });
     const reduced = outcome({ symmetry: true, symmetryCheckEvery: 1 });
