@@ -471,6 +471,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     complete: complete && !found && stats.lagPruned === 0,
     ...(lagBound !== undefined ? { lagBound, lagPruned: stats.lagPruned, completeWithinLag: complete && !found } : {}),
     ...(completeDepth !== undefined ? { completeDepth } : {}),
+    ...(symFp && symCheck ? { symmetryRenamings: symFp.renamers.length, symmetryChecked: symCheck.checked } : {}),
     // A search that stopped at its first violation was not stopped by a budget.
     ...(stoppedReason && !(found && stopAtFirst) ? { stoppedBy: stoppedReason } : {}),
     steps: stats.transitions - own.transitions,

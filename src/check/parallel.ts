@@ -230,6 +230,8 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
     ...defined('lagBound', max((s) => s.lagBound)),
     ...defined('lagPruned', sum((s) => s.lagPruned)),
+    ...defined('symmetryRenamings', max((s) => s.symmetryRenamings)),
+    ...defined('symmetryChecked', sum((s) => s.symmetryChecked)),
     ...(reports.some((r) => r.stats.completeWithinLag !== undefined) ? { completeWithinLag: reports.every((r) => r.stats.completeWithinLag === true) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
     // Every shard must have covered a depth for the merged search to cover it.

@@ -117,6 +117,9 @@ export interface CheckReport {
     readonly lagBound?: number;
     readonly lagPruned?: number;
     readonly completeWithinLag?: boolean;
+    /** Exhaustive with symmetry reduction: the renamings states were keyed up to, and the states checked as automorphisms. */
+    readonly symmetryRenamings?: number;
+    readonly symmetryChecked?: number;
     readonly durationMs: number;
     /** Random mode: the fast-check seed used (pass it back as `seed` to repeat the check). */
     readonly seed?: number;

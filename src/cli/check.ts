@@ -111,6 +111,10 @@ function finish(
     const bounded = search && describeLagBound(search);
     if (bounded) io.stdout(`  ${bounded}\n`);
   }
+  const sym = report.stats.symmetryRenamings;
+  if (sym !== undefined) {
+    io.stdout(`  symmetry: states keyed up to ${formatCount(sym)} renaming${sym === 1 ? '' : 's'} of the scenario's interchangeable names; ${formatCount(report.stats.symmetryChecked ?? 0)} states checked to be mapped onto their renamings' successors\n`);
+  }
   const goals = Object.entries(report.coverage);
   if (goals.length) {
     io.stdout(`  coverage: ${goals.map(([g, hit]) => `${hit ? style.green('✓') : style.yellow('✗')} ${g}`).join(', ')}\n`);

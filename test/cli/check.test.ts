@@ -115,6 +115,9 @@ describe('explore', () => {
     expect(sym).toMatchObject({ result: 'holds', stats: { complete: true } });
     expect(plain).toMatchObject({ result: 'holds', stats: { complete: true } });
     expect(sym.stats.states).toBeLessThan(plain.stats.states * 0.55);
+    expect(sym.stats.symmetryRenamings).toBe(1);
+    expect(sym.stats.symmetryChecked).toBeGreaterThan(100);
+    expect(plain.stats.symmetryRenamings).toBeUndefined();
   });
 
   it('finds a violation by exhaustive DFS on a small scenario; exit 1 and a trace', async () => {
