@@ -214,8 +214,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const fpMode = idleClock ? 'time-abstract' : 'exact';
   const symmetry = symmetryOf(opts, ctx.scenario);
   if (symmetry && h0 !== undefined) throw new UsageError('symmetry reduction cannot be combined with history properties (a history is not renamed)');
-  if (symmetry) validateSymmetry(symmetry, ctx.scenario, ctx.root, fpMode);
   const symFp = symmetry ? new SymmetricFingerprint(symmetry, fpMode) : undefined;
+  if (symFp) validateSymmetry(symFp, ctx.scenario, ctx.root);
   /** The visited-set key of a world: its fingerprint, or the smallest over its renamings. */
   const fingerprintOf = symFp ? (w: World) => symFp.of(w) : (w: World) => fingerprint(w, fpMode);
   const por = opts.por !== false && !opts.shortest && !shared && h0 === undefined && !symmetry;

@@ -223,16 +223,16 @@ function opsByActorJson(ops: Scenario['ops'], r?: Renamer): Map<string, string> 
  * The scenario and its set-up world must be mapped onto themselves by every renaming: the ops of
  * each actor, renamed, are the ops of the renamed actor, and the renamed root is the root.
  */
-export function validateSymmetry(sym: Symmetry, scenario: Scenario, root: World, mode: FingerprintMode): void {
+export function validateSymmetry(fp: SymmetricFingerprint, scenario: Scenario, root: World): void {
   const own = opsByActorJson(scenario.ops);
-  for (const r of renamings(sym).map((x) => new Renamer(x))) {
+  for (const r of fp.renamers) {
     const renamed = opsByActorJson(scenario.ops, r);
     for (const [actor, json] of renamed) {
       if (own.get(actor) !== json) {
         throw new UsageError(`symmetry ${r.renaming.label} does not map the scenario onto itself: the ops of ${actor} differ from the renamed ops`);
       }
     }
-    if (fingerprint(r.value(root), mode) !== fingerprint(root, mode)) {
+    if (fingerprint(r.value(root), fp.mode) !== fingerprint(root, fp.mode)) {
       throw new UsageError(`symmetry ${r.renaming.label} does not map the set-up world onto itself`);
     }
   }
