@@ -146,7 +146,7 @@ export const noDuplicateAddress = always(
     }
     return true;
   },
-  'after every step no two IP CRs of one subnet hold the same address',
+  { description: 'after every step no two IP CRs of one subnet hold the same address', reads: ['api/IP/*'] },
 );
 
 /** The racy window: a subnet is terminating or gone while an allocation of a pod is in flight. */

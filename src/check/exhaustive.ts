@@ -20,15 +20,17 @@ import type { SharedSearch } from './shared-visited.ts';
 import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
-import { deadlock, isQuiescent, settle } from '../engine/settle.ts';
+import { isQuiescent } from '../engine/settle.ts';
+import { classifyState as classify, informerLag } from './state-kind.ts';
 import type { Action } from '../engine/simulator.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
 import { type Target, type TargetOptions, contextFor, target } from './context.ts';
-import { type CheckContext, type Violation, checkAlways, checkAtStable, recordCoverage } from './execute.ts';
+import { type CheckContext, type Violation, checkAlways, recordCoverage } from './execute.ts';
 import { type Histories, nextHistories, rootHistories, stateKey } from './history.ts';
 import { type ModelDef, UsageError } from './model.ts';
 import { checkShard } from './shard.ts';
+import { sourceDpor } from './dpor.ts';
 import { type Symmetry, SymmetricFingerprint, SymmetryCheck, validateSymmetry } from './symmetry.ts';
 import { type CheckReport, coverageRecord, toTrace } from './random.ts';
 
@@ -52,8 +54,14 @@ export interface ExhaustiveOptions extends TargetOptions {
   readonly maxStates?: number;
   /** Wall-clock limit in ms (default none). */
   readonly maxTimeMs?: number;
-  /** Sleep-set partial-order reduction (default on; ignored with `shortest`). */
-  readonly por?: boolean;
+  /**
+   * Partial-order reduction: `true` or `'sleep-sets'` (the default; ignored with `shortest`):
+   * sleep sets, which prune transitions but not states; `'source-dpor'`: source-set DPOR with
+   * state caching and sleep sets (./dpor.ts), which removes states, from the root (no
+   * breadth-first phase; not with `shortest`, symmetry, shared workers or history properties);
+   * `false`: none.
+   */
+  readonly por?: boolean | 'sleep-sets' | 'source-dpor';
   /** Breadth-first: the counterexample found is a shortest one. */
   readonly shortest?: boolean;
   /**
@@ -131,24 +139,6 @@ function footprintOf(entry: { reads: readonly string[]; writes: readonly string[
   return { reads: entry.reads as string[], writes: entry.writes as string[] };
 }
 
-/** Decide whether a quiescent world is stable (a violation if it deadlocked). */
-/**
- * What a state's enabled actions say about it: quiescent (only faults and the clock left),
- * stable (quiescent and nothing makes progress any more) and, at a stable state, a deadlock or
- * a violated `atStable` property.
- */
-function classify(ctx: CheckContext, world: World, actions: readonly Action[], depth: number, h: Histories): { quiet: boolean; stable: boolean; violation?: Violation } {
-  if (!isQuiescent(actions)) return { quiet: false, stable: false };
-  const stuck = deadlock(world);
-  if (stuck) return { quiet: true, stable: true, violation: { property: stuck.kind, kind: 'engine', message: stuck.message, step: depth } };
-  let stable = true;
-  if (actions.some((a) => a.kind === 'clock')) {
-    const probe = settle(ctx.sim, ctx.scenario, world, { maxSteps: 2000 });
-    stable = probe.kind === 'stable' && probe.steps === 0;
-  }
-  return { quiet: true, stable, violation: stable ? checkAtStable(ctx, world, depth, h) : undefined };
-}
-
 /**
  * Exhaustive bounded search over every interleaving of a fixed scenario (depth-first with
  * sleep-set partial-order reduction; `shortest` for breadth-first). `stats.complete` says
@@ -183,20 +173,6 @@ export function checkExhaustiveShared(model: ModelDef<any>, opts: ExhaustiveOpti
   return explore(t, contextFor(t, opts.scenario), opts);
 }
 
-/** The most watch events any informer has not delivered yet (initial-list events not counted). */
-export function informerLag(world: World): number {
-  let max = 0;
-  for (const name in world.controllers) {
-    const informers = world.controllers[name].informers;
-    for (const kind in informers) {
-      let n = 0;
-      for (const ev of informers[kind].pending) if (!ev.initial) n++;
-      if (n > max) max = n;
-    }
-  }
-  return max;
-}
-
 /** Default state budget of the breadth-first phase that runs before the DFS (see `bfsStates`). */
 export const DEFAULT_BFS_STATES = 50_000;
 
@@ -218,6 +194,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   if (symFp) validateSymmetry(symFp, ctx.scenario, ctx.root);
   /** The visited-set key of a world: its fingerprint, or the smallest over its renamings. */
   const fingerprintOf = symFp ? (w: World) => symFp.of(w) : (w: World) => fingerprint(w, fpMode);
+  if (opts.por === 'source-dpor') return exploreDpor(t, ctx, opts, started, h0, fpMode, symmetry !== undefined);
   const por = opts.por !== false && !opts.shortest && !shared && h0 === undefined && !symmetry;
   const stopAtFirst = opts.stopAtFirst !== false;
   // `shortest` is the breadth-first phase without a budget of its own.
@@ -488,6 +465,60 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   };
 }
 
+/** `por: 'source-dpor'`: the search of ./dpor.ts, reported like the others. */
+function exploreDpor(t: Target, ctx: CheckContext, opts: ExhaustiveOptions & SharedWorker, started: number, h0: Histories, fpMode: 'time-abstract' | 'exact', symmetric: boolean): CheckReport {
+  if (opts.shortest) throw new UsageError('source-DPOR explores depth-first: it cannot be combined with `shortest`');
+  if (symmetric) throw new UsageError('source-DPOR cannot be combined with symmetry reduction (its backtrack sets name actions of one naming)');
+  if (opts.shared) throw new UsageError('source-DPOR runs in one worker');
+  if (h0 !== undefined) throw new UsageError('source-DPOR cannot be combined with history properties (the state includes the path)');
+  if (opts.shard) checkShard(opts.shard);
+  const maxStates = opts.maxStates ?? 2_000_000;
+  const lagBound = opts.maxInformerLag === null ? undefined : (opts.maxInformerLag ?? t.model.exhaustive?.maxInformerLag);
+  const reached = new Set<string>();
+  recordCoverage(ctx, ctx.root, reached, h0);
+  const rootViolation = checkAlways(ctx, ctx.root, 0, h0);
+  const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
+  const r = rootViolation
+    ? undefined
+    : sourceDpor(t, ctx, (w) => fingerprint(w, fpMode), {
+        maxDepth: opts.maxDepth ?? 400,
+        maxStates,
+        ...(lagBound !== undefined ? { lagBound } : {}),
+        idleClock: (opts.clock ?? 'idle') === 'idle',
+        stopAtFirst: opts.stopAtFirst !== false,
+        ...(opts.shard ? { shard: opts.shard } : {}),
+        overTime,
+        reached,
+        ...(opts.onStable ? { onStable: opts.onStable } : {}),
+        ...(opts.onProgress
+          ? {
+              onState: (states: number, transitions: number, depth: number, pathLength: number) => {
+                if (states % 10_000 === 0) opts.onProgress!({ states, transitions, depth, frontier: pathLength, phase: 'dfs', elapsedMs: wallClockMs() - started });
+              },
+            }
+          : {}),
+      });
+  const found = rootViolation ? { path: [] as string[], violation: rootViolation } : r!.found;
+  const complete = !!r && !r.stoppedBy && !r.depthCut;
+  const stoppedReason = r?.stoppedBy ?? (r?.depthCut ? ('depth' as const) : undefined);
+  const s = {
+    states: r?.states ?? 1,
+    transitions: r?.transitions ?? 0,
+    maxDepth: r?.maxDepth ?? 0,
+    complete: complete && !found && (r?.lagPruned ?? 0) === 0,
+    ...(lagBound !== undefined ? { lagBound, lagPruned: r?.lagPruned ?? 0, completeWithinLag: complete && !found } : {}),
+    ...(complete && !found ? { completeDepth: r!.maxDepth } : {}),
+    ...(r ? { dpor: { racesAdded: r.racesAdded, fullExpansions: r.fullExpansions, reexplored: r.reexplored } } : {}),
+    ...(stoppedReason && !(found && opts.stopAtFirst !== false) ? { stoppedBy: stoppedReason } : {}),
+    steps: r?.transitions ?? 0,
+    durationMs: wallClockMs() - started,
+  };
+  const base = { model: t.model.name, variant: t.variant, mode: 'exhaustive' as const, coverage: coverageRecord(t, reached) };
+  if (!found) return { ...base, result: 'holds', stats: s };
+  const run = { ids: found.path, world: ctx.root, violation: found.violation, end: 'violation' as const };
+  return { ...base, result: 'violated', violation: found.violation, counterexample: toTrace(t, ctx, run, { mode: 'exhaustive' }), stats: s };
+}
+
 /** The symmetry an exhaustive search uses: the option's, or the scenario's with `symmetry: true`. */
 function symmetryOf(opts: ExhaustiveOptions, scenario: Scenario): Symmetry | undefined {
   if (!opts.symmetry) return undefined;
@@ -498,4 +529,4 @@ function symmetryOf(opts: ExhaustiveOptions, scenario: Scenario): Symmetry | und
   return opts.symmetry;
 }
 
-export { target };
+export { informerLag, target };

@@ -169,7 +169,9 @@ export async function checkExhaustiveParallel(ref: ModelRef, opts: ExhaustiveOpt
   const n = workerCount(opts.workers);
   const { workers: _w, shard: outer, onProgress, signal, split, ...rest } = opts;
   const stopEarly = opts.stopAtFirst !== false && !opts.shortest;
-  const frontier = (split ?? 'frontier') === 'frontier' && !opts.shortest;
+  if (opts.por === 'source-dpor' && n > 1) throw new UsageError('source-DPOR runs in one worker');
+  // Source-DPOR keeps its own visited set and backtrack sets: one worker, nothing shared.
+  const frontier = (split ?? 'frontier') === 'frontier' && !opts.shortest && opts.por !== 'source-dpor';
   const shared = frontier ? SharedSearch.create(opts.maxStates ?? 2_000_000).buffers : undefined;
   const reports = await runShards(ref, 'exhaustive', serialisable(rest), n, outer, (r) => stopEarly && r.result === 'violated', onProgress, signal, shared);
   const merged = mergeReports(reports.done);
@@ -232,6 +234,7 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('lagPruned', sum((s) => s.lagPruned)),
     ...defined('symmetryRenamings', max((s) => s.symmetryRenamings)),
     ...defined('symmetryChecked', sum((s) => s.symmetryChecked)),
+    ...(reports.length === 1 && first.stats.dpor ? { dpor: first.stats.dpor } : {}),
     ...(reports.some((r) => r.stats.completeWithinLag !== undefined) ? { completeWithinLag: reports.every((r) => r.stats.completeWithinLag === true) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
     // Every shard must have covered a depth for the merged search to cover it.

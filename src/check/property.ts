@@ -82,6 +82,14 @@ export interface PropertyHistory<H> {
 export interface PropertyOptions<H> {
   readonly description?: string;
   readonly history?: PropertyHistory<H>;
+  /**
+   * What an `always` property's check reads, as footprint resources (`api/IP/*`,
+   * `memory/kube-ovn`, `*`). Source-DPOR (`por: 'source-dpor'`) makes every step that writes
+   * one of them dependent on every other such step, so each explored interleaving shows the
+   * property the same sequence of values (the visibility condition). Undeclared: `*`, every
+   * write is visible, and the reduction can reorder nothing for this property.
+   */
+  readonly reads?: readonly string[];
 }
 
 /**
@@ -102,11 +110,13 @@ export interface Property {
   readonly check: PropertyCheck<any>;
   /** State kept along the path; the check gets its value (see {@link PropertyHistory}). */
   readonly history?: PropertyHistory<any>;
+  /** Footprint resources the check reads (see {@link PropertyOptions.reads}). */
+  readonly reads?: readonly string[];
 }
 
 function make<H>(kind: PropertyKind, name: string, check: PropertyCheck<H>, opts?: string | PropertyOptions<H>): Property {
   const o: PropertyOptions<H> = typeof opts === 'string' ? { description: opts } : (opts ?? {});
-  return { name, kind, check, description: o.description, ...(o.history ? { history: o.history } : {}) };
+  return { name, kind, check, description: o.description, ...(o.history ? { history: o.history } : {}), ...(o.reads ? { reads: o.reads } : {}) };
 }
 
 /**

@@ -120,6 +120,8 @@ export interface CheckReport {
     /** Exhaustive with symmetry reduction: the renamings states were keyed up to, and the states checked as automorphisms. */
     readonly symmetryRenamings?: number;
     readonly symmetryChecked?: number;
+    /** Exhaustive with source-DPOR: backtrack points added by races, states expanded fully (cycles, unexpanded children), states explored again. */
+    readonly dpor?: { readonly racesAdded: number; readonly fullExpansions: number; readonly reexplored: number };
     readonly durationMs: number;
     /** Random mode: the fast-check seed used (pass it back as `seed` to repeat the check). */
     readonly seed?: number;

@@ -46,6 +46,7 @@ export const EXPLORE_OPTIONS: OptionSpec = {
   'max-lag': { type: 'string' },
   shortest: { type: 'boolean' },
   'no-por': { type: 'boolean' },
+  por: { type: 'string' },
   symmetry: { type: 'boolean' },
   clock: { type: 'string' },
   workers: { type: 'string' },
@@ -114,6 +115,10 @@ function finish(
   const sym = report.stats.symmetryRenamings;
   if (sym !== undefined) {
     io.stdout(`  symmetry: states keyed up to ${formatCount(sym)} renaming${sym === 1 ? '' : 's'} of the scenario's interchangeable names; ${formatCount(report.stats.symmetryChecked ?? 0)} states checked to be mapped onto their renamings' successors\n`);
+  }
+  const dpor = report.stats.dpor;
+  if (dpor) {
+    io.stdout(`  source-DPOR: ${formatCount(dpor.racesAdded)} backtrack points added by races, ${formatCount(dpor.fullExpansions)} states expanded fully, ${formatCount(dpor.reexplored)} explored again; a sometimes goal not reached may have been skipped\n`);
   }
   const goals = Object.entries(report.coverage);
   if (goals.length) {
@@ -226,6 +231,9 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   const shardArg = str(p, 'shard');
   const shard = shardArg === undefined ? undefined : parseShard(shardArg);
   const clock = oneOf(p, 'clock', ['idle', 'any'] as const);
+  const porKind = oneOf(p, 'por', ['sleep-sets', 'source-dpor'] as const);
+  if (porKind && bool(p, 'no-por')) throw new UsageError('--por and --no-por contradict each other');
+  if (porKind === 'source-dpor' && workers !== undefined && workers > 1) throw new UsageError('--por source-dpor runs in one worker (drop --workers)');
   const lagArg = str(p, 'max-lag');
   const maxInformerLag = lagArg === 'off' ? null : int(p, 'max-lag', 1);
   const progress = new ProgressLine(io);
@@ -241,6 +249,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
     ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
     ...(bool(p, 'shortest') ? { shortest: true } : {}),
     ...(bool(p, 'no-por') ? { por: false } : {}),
+    ...(porKind ? { por: porKind } : {}),
     ...(bool(p, 'symmetry') ? { symmetry: true } : {}),
     ...(clock ? { clock } : {}),
     ...(maxInformerLag !== undefined ? { maxInformerLag } : {}),

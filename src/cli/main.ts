@@ -81,6 +81,9 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
   --max-time SECONDS    wall-clock budget (default none)
   --shortest            breadth-first: the counterexample is a shortest one (no POR)
   --no-por              turn partial-order reduction off
+  --por sleep-sets|source-dpor
+                        sleep sets (default: prune transitions) or source-set DPOR with state
+                        caching (removes states; from the root, one worker)
   --symmetry            symmetry reduction over the scenario's interchangeable names (its
                         \`symmetry\`, e.g. two-pods: p1/user1 and p2/user2); checked on sampled states
   --clock idle|any      when time may pass (default idle: only when nothing else can happen)
