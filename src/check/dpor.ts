@@ -42,7 +42,6 @@ import { dependent, type Footprint } from '../engine/footprint.ts';
 import { isQuiescent } from '../engine/settle.ts';
 import type { Action } from '../engine/simulator.ts';
 import type { World } from '../engine/world.ts';
-import type { Target } from './context.ts';
 import { type CheckContext, type Violation, checkAlways, recordCoverage } from './execute.ts';
 import { FingerprintTable } from './fptable.ts';
 import type { Histories } from './history.ts';
@@ -91,7 +90,6 @@ interface Ev {
 }
 
 const EMPTY: Footprint = { reads: [], writes: [] };
-const isEmpty = (f: Footprint) => f.reads.length === 0 && f.writes.length === 0;
 
 /** Interned steps and pasts, so summaries are small integer maps. */
 class Interner {
@@ -239,7 +237,7 @@ export function visibleReads(properties: readonly Property[]): readonly string[]
  * Source-DPOR from the root of `ctx`, with `visited` keyed by `keyOf`. Returns counts and the
  * first violation (or every one, with stopAtFirst false: the first is returned).
  */
-export function sourceDpor(_t: Target, ctx: CheckContext, keyOf: (w: World, h: Histories) => number, opts: DporOptions): DporOutcome {
+export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) => number, opts: DporOptions): DporOutcome {
   const visibility = visibleReads(ctx.properties);
   const visibleProbe: Footprint | undefined = visibility && { reads: [...visibility], writes: [] };
   const interner = new Interner();

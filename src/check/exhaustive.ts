@@ -480,7 +480,7 @@ function exploreDpor(t: Target, ctx: CheckContext, opts: ExhaustiveOptions & Sha
   const overTime = () => opts.maxTimeMs !== undefined && wallClockMs() - started > opts.maxTimeMs;
   const r = rootViolation
     ? undefined
-    : sourceDpor(t, ctx, (w) => fingerprint(w, fpMode), {
+    : sourceDpor(ctx, (w) => fingerprint(w, fpMode), {
         maxDepth: opts.maxDepth ?? 400,
         maxStates,
         ...(lagBound !== undefined ? { lagBound } : {}),
