@@ -25,9 +25,15 @@
  * - A state on the current path reached again closes a cycle: every state of the cycle is
  *   expanded fully (the cycle proviso), and the summaries of the states inside it are
  *   incomplete, so those states are not cached (they are explored again when reached again).
- * - A state the search does not expand (over the informer-lag bound, at the depth bound, a
- *   failed world, a violation when the search goes on) makes its parent fully expanded: the
- *   step into it disables everything, a dependence footprints do not show.
+ * - A state the search does not expand (at the depth bound, a failed world, a violation when
+ *   the search goes on) makes its parent fully expanded: the step into it disables everything,
+ *   a dependence footprints do not show.
+ * - The informer-lag bound is enabledness: a step into a state over the bound is not taken (the
+ *   state is counted, as the plain search counts it, and not expanded). Appends read and pops
+ *   at the bound write `lag/<controller>/<kind>` (see {@link withLag}), and a step that brings
+ *   an informer to the bound adds every action it disables that way (probed).
+ * - Program order: every step writes `proc/<agent>`, so the steps of one agent are ordered in
+ *   happens-before (and in the pasts of summaries) even when their footprints are disjoint.
  * - The clock (idle mode: enabled only when nothing else is) is made dependent on every step.
  * - Visibility: a step that writes something an `always` property reads (its declared
  *   `reads`, or everything) also writes the pseudo-resource `visible`, so such steps are never
@@ -155,6 +161,9 @@ class Interner {
   }
 }
 
+type StepFootprint = { readonly reads: readonly string[]; readonly writes: readonly string[] };
+type Visited = 'ok' | 'dead' | 'overLag';
+
 /** A summary: step index → past index (relative to the summarised state). */
 type Summary = Map<number, number>;
 
@@ -163,8 +172,10 @@ interface Cached {
   readonly sleep: ReadonlySet<string>;
   /** Undefined: incomplete (inside a cycle), explore again when reached. */
   readonly summary?: Summary;
-  /** Not expanded (lag bound, depth bound, failure, violation): its parent must be expanded fully. */
+  /** Not expanded (depth bound, failure, violation): its parent must be expanded fully. */
   readonly dead: boolean;
+  /** Over the lag bound: the step into it counts as not enabled (no successor, no full expansion). */
+  readonly overLag?: boolean;
 }
 
 /** Growable bitset over path positions. */
@@ -213,6 +224,43 @@ function processOf(a: Action, writes: readonly string[]): string {
   }
 }
 
+/** Watch events an informer has not delivered (initial-list events not counted), as {@link informerLag} counts them. */
+function pendingCount(world: World, ctrl: string, kind: string): number {
+  const inf = world.controllers[ctrl]?.informers[kind];
+  if (!inf) return 0;
+  let n = 0;
+  for (const ev of inf.pending) if (!ev.initial) n++;
+  return n;
+}
+
+/**
+ * The lag bound as enabledness: a step whose successor would exceed the bound is not taken, so
+ * what changes an informer's count of undelivered events must be ordered with what depends on
+ * it. Resource `lag/<controller>/<kind>`: every append to the informer (`fifo/...`) and every
+ * relist or resync (`pending/<controller>/<kind>/*`) reads it (the latter also write it); a
+ * pop writes it only when the informer is at the bound, the one case where the pop enables an
+ * append that was not enabled before (below the bound the append is enabled either way; over
+ * it no state is explored). A sleeping pop keeps the footprint it had where it was taken,
+ * without the write if the informer was below the bound then; that stays right for sleep sets,
+ * because at the bound no append to the informer is taken (its successor is over the bound),
+ * so nothing the stale footprint misses is ever checked against it.
+ */
+function withLag(a: Action, reads: string[], writes: string[], pre: World, bound: number): { reads: string[]; writes: string[] } {
+  let extraReads: string[] | undefined;
+  let extraWrites: string[] | undefined;
+  for (const w of writes) {
+    if (w.startsWith('fifo/')) (extraReads ??= []).push(`lag/${w.slice(5)}`);
+    else if (w.startsWith('pending/') && w.endsWith('/*')) {
+      const r = `lag/${w.slice(8, -2)}`;
+      (extraReads ??= []).push(r);
+      (extraWrites ??= []).push(r);
+    }
+  }
+  if (a.kind === 'deliver' && pendingCount(pre, a.controller, a.informer) >= bound) (extraWrites ??= []).push(`lag/${a.controller}/${a.informer}`);
+  if (!extraReads && !extraWrites) return { reads, writes };
+  return { reads: extraReads ? [...reads, ...extraReads] : reads, writes: extraWrites ? [...writes, ...extraWrites] : writes };
+}
+
 /** Ids of the actions a search may take (the idle clock only when nothing else is enabled). */
 function explorableIds(all: readonly Action[]): Set<string> {
   const quiet = isQuiescent(all);
@@ -238,11 +286,12 @@ export function visibleReads(properties: readonly Property[]): readonly string[]
  * first violation (or every one, with stopAtFirst false: the first is returned).
  */
 export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) => number, opts: DporOptions): DporOutcome {
+  const lagBound = opts.lagBound;
   const visibility = visibleReads(ctx.properties);
   const visibleProbe: Footprint | undefined = visibility && { reads: [...visibility], writes: [] };
   const interner = new Interner();
   const visited = new FingerprintTable<Cached>();
-  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0, reexplored: 0, racesAdded: 0, fullExpansions: 0 };
+  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0, reexplored: 0, racesAdded: 0, fullExpansions: 0, lagProbes: 0 };
   let stoppedBy: 'states' | 'time' | undefined;
   let stopped = false;
   let found: DporOutcome['found'];
@@ -256,9 +305,19 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
     if (opts.stopAtFirst) stopped = true;
   };
 
-  const eventOf = (a: Action, entry: { reads: readonly string[]; writes: readonly string[] }): number => {
+  const eventOf = (a: Action, entry: StepFootprint, pre: World): number => {
+    const proc = processOf(a, entry.writes);
+    const fp = footprintOf(a, entry, pre);
+    // Program order is part of happens-before: the agent is a resource every one of its steps
+    // writes (a DeltaFIFO's pops of different keys touch no common key, yet the second is only
+    // enabled once the first is done).
+    return interner.ev({ id: a.id, fp: { reads: fp.reads, writes: [...fp.writes, `proc/${proc}`] }, proc });
+  };
+
+  const footprintOf = (a: Action, entry: StepFootprint, pre: World): Footprint => {
     let reads = entry.reads as string[];
     let writes = entry.writes as string[];
+    if (lagBound !== undefined) ({ reads, writes } = withLag(a, reads, writes, pre, lagBound));
     // Idle clock: enabled only when nothing else is, so it depends on every step.
     if (a.kind === 'clock') reads = ['*'];
     // A lock release is never enabled together with another handler's acquire of that lock
@@ -266,7 +325,29 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
     // the race to reverse is between the two acquires, which stay dependent.
     if (writes.some((w) => w.startsWith('lock/') && !entry.reads.includes(w))) writes = writes.filter((w) => !w.startsWith('lock/') || entry.reads.includes(w));
     if (visibleProbe && writes.length && dependent(visibleProbe, { reads: [], writes })) writes = [...writes, 'visible'];
-    return interner.ev({ id: a.id, fp: { reads, writes }, proc: processOf(a, entry.writes) });
+    return { reads, writes };
+  };
+
+  /**
+   * The lag bound's disabling: a step that brings an informer to the bound disables every other
+   * action that would append to it, and the other order must be explored too. Probed by taking
+   * each such action from the successor (a probe is not a state).
+   */
+  const lagDisabled = (frame: Frame, taken: Action, child: World, fe: Footprint, childIds: ReadonlySet<string>) => {
+    if (lagBound === undefined || informerLag(child) > lagBound) return;
+    let atBound = false;
+    for (const w of fe.writes) {
+      if (!w.startsWith('fifo/')) continue;
+      const [ctrl, kind] = w.slice(5).split('/');
+      if (pendingCount(child, ctrl, kind) >= lagBound) atBound = true;
+    }
+    if (!atBound) return;
+    for (const [id, a] of frame.actions) {
+      if (id === taken.id || !childIds.has(id) || frame.backtrack.has(id) || frame.sleep.has(id)) continue;
+      stats.lagProbes++;
+      const probe = ctx.sim.step(child, a, ctx.scenario);
+      if (informerLag(probe.world) > lagBound) addBacktrack(stack.length - 1, id);
+    }
   };
 
   const fullyExpand = (f: Frame) => {
@@ -403,8 +484,8 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
 
   const seen = new FingerprintTable<true>();
 
-  /** Visit a state reached by the top frame's step (or the root); returns whether it was dead. */
-  const visit = (world: World, h: Histories, depth: number, sleepIn: Map<string, Footprint>, enabled?: readonly Action[]): boolean => {
+  /** Visit a state reached by the top frame's step (or the root); returns whether it was dead or over the lag bound. */
+  const visit = (world: World, h: Histories, depth: number, sleepIn: Map<string, Footprint>, enabled?: readonly Action[]): Visited => {
     const key = keyOf(world, h);
     const parent = stack[stack.length - 1];
     const onPathAt = onPath.get(key);
@@ -415,18 +496,19 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
         parent.cycleTo = Math.min(parent.cycleTo, onPathAt);
         lift(parent.summary, parent.ev, new Map());
       }
-      return false;
+      return 'ok';
     }
     let sleep = sleepIn;
     const prev = visited.get(key);
     if (prev) {
-      if (prev.dead) return true;
+      if (prev.overLag) return 'overLag';
+      if (prev.dead) return 'dead';
       let subset = true;
       for (const id of prev.sleep) if (!sleep.has(id)) subset = false;
       if (subset && prev.summary) {
         racesOfSummary(prev.summary);
         if (parent) lift(parent.summary, parent.ev, prev.summary);
-        return false;
+        return 'ok';
       }
       if (!subset) {
         const narrowed = new Map<string, Footprint>();
@@ -435,7 +517,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       }
       stats.reexplored++;
     }
-    if (seen.add(key) && !countState(depth)) return false;
+    if (seen.add(key) && !countState(depth)) return 'ok';
     if (world.failure) return markDead(key);
     const all = enabled ?? ctx.sim.enabled(world, ctx.scenario);
     const { quiet, stable, violation } = classifyState(ctx, world, all, depth, h);
@@ -448,9 +530,10 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       stats.depthCut = true;
       return markDead(key);
     }
-    if (opts.lagBound !== undefined && informerLag(world) > opts.lagBound) {
+    if (lagBound !== undefined && informerLag(world) > lagBound) {
       stats.lagPruned++;
-      return markDead(key);
+      visited.set(key, { sleep: new Set(), dead: false, overLag: true });
+      return 'overLag';
     }
     const actions = new Map<string, Action>();
     all.forEach((a, i) => {
@@ -476,12 +559,12 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       lift(parent.summary, parent.ev, frame.summary);
       if (frame.cycleTo < parent.cycleTo) parent.cycleTo = frame.cycleTo;
     }
-    return false;
+    return 'ok';
   };
 
-  const markDead = (key: number): true => {
+  const markDead = (key: number): 'dead' => {
     visited.set(key, { sleep: new Set(), dead: true });
-    return true;
+    return 'dead';
   };
 
   const expand = (frame: Frame, depth: number) => {
@@ -498,7 +581,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       frame.done.add(next.id);
       const r = ctx.sim.step(frame.world, next, ctx.scenario);
       stats.transitions++;
-      const e = eventOf(next, r.entry);
+      const e = eventOf(next, r.entry, frame.world);
       frame.ev = e;
       frame.preds = racesOfStep(e);
       const fe = interner.evs[e].fp;
@@ -510,21 +593,20 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       for (const id of frame.actions.keys()) if (id !== next.id && !childIds.has(id)) addBacktrack(stack.length - 1, id);
       recordCoverage(ctx, r.world, opts.reached, undefined);
       const v = checkAlways(ctx, r.world, depth + 1, undefined);
-      let dead = false;
+      let outcome: Visited = 'ok';
       if (v) {
         report([...path(), next.id], v);
-        dead = true;
+        outcome = 'dead';
       } else {
+        if (lagBound !== undefined) lagDisabled(frame, next, r.world, fe, childIds);
         const childSleep = new Map<string, Footprint>();
         for (const [id, f] of frame.sleep) if (!dependent(f, fe)) childSleep.set(id, f);
         for (const [id, f] of frame.doneFps) if (!dependent(f, fe)) childSleep.set(id, f);
-        dead = visit(r.world, undefined, depth + 1, childSleep, childAll);
+        outcome = visit(r.world, undefined, depth + 1, childSleep, childAll);
       }
       frame.doneFps.set(next.id, fe);
-      if (dead) {
-        lift(frame.summary, e, new Map());
-        fullyExpand(frame);
-      }
+      if (outcome !== 'ok') lift(frame.summary, e, new Map());
+      if (outcome === 'dead') fullyExpand(frame);
     }
   };
 

@@ -64,7 +64,7 @@ export function runClock(eng: Engine, txn: StepTxn, to: number): void {
     for (const [name, q] of Object.entries(c.queues)) {
       const p = wq.promoteReady(q, to);
       if (p !== q) {
-        txn.write(`queue/${def.name}/${name}`);
+        txn.write(`queue/${def.name}/${name}/*`);
         queues = { ...queues, [name]: p };
       }
     }

@@ -19,7 +19,7 @@ import { describeEffect } from './describe.ts';
 import { type Effect, type MarkedEffect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
 import type { Action } from './actions.ts';
 import { injectApiError } from './faults.ts';
-import { performLocal, performScheduling } from './perform.ts';
+import { performLocal, performScheduling, touchQueue } from './perform.ts';
 import { withKey, withoutKey } from './records.ts';
 import { abandonIfPromise, type DriveInput, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
 import { type ControllerDef, ExternalError, type QueueDef } from './system.ts';
@@ -176,7 +176,10 @@ export function runBegin(eng: Engine, txn: StepTxn, ctrl: string, queue: string,
   const c = txn.controller(ctrl);
   const got = wq.get(c.queues[queue])!;
   const [key, q] = got;
-  txn.write(`queue/${ctrl}/${queue}`);
+  // Taking the head reads the order and the worker count (what made this begin enabled).
+  txn.read(`queue/${ctrl}/${queue}/@order`);
+  txn.read(`queue/${ctrl}/${queue}/@busy`);
+  touchQueue(txn, ctrl, queue, key, c.queues[queue], q);
   txn.setController(ctrl, { ...c, queues: { ...c.queues, [queue]: q } });
   const id = `${ctrl}/${queue}/${key}`;
   txn.write(`inflight/${id}`);
@@ -330,12 +333,12 @@ function finish(eng: Engine, txn: StepTxn, base: Omit<Inflight, 'pending'>, outc
 /** Q6: the reconcile outcome goes back to the workqueue (Done, with requeue or Forget). */
 function finishReconcile(eng: Engine, txn: StepTxn, ctrl: string, queue: string, key: string, outcome: wq.ReconcileOutcome): void {
   const limiter = eng.controllerDefs.get(ctrl)!.queues[queue].rateLimiter ?? wq.defaultRateLimiter;
-  txn.write(`queue/${ctrl}/${queue}`);
   if (outcome.kind !== 'success') txn.notes.push(`requeue ${key} (${outcome.kind})`);
-  txn.updateController(ctrl, (c) => ({
-    ...c,
-    queues: { ...c.queues, [queue]: wq.finishItem(c.queues[queue], key, outcome, txn.world.clock, limiter) },
-  }));
+  const before = txn.controller(ctrl).queues[queue];
+  const after = wq.finishItem(before, key, outcome, txn.world.clock, limiter);
+  touchQueue(txn, ctrl, queue, key, before, after);
+  if (Object.keys(before.processing).length >= eng.controllerDefs.get(ctrl)!.queues[queue].workers) txn.write(`queue/${ctrl}/${queue}/@busy`);
+  txn.updateController(ctrl, (c) => ({ ...c, queues: { ...c.queues, [queue]: after } }));
 }
 
 /** Start-up done: the controller is started and its periodic tasks armed; a periodic task done: re-armed. */

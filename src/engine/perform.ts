@@ -15,7 +15,16 @@ import { describeApiResult, performApi } from './client.ts';
 import { informerOf, listCache } from './lister.ts';
 import { withKey, withoutKey } from './records.ts';
 import { type DriveInput, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
+import type { Footprint } from './footprint.ts';
+import { trackedSelect, trackedUpdate } from './memory-footprint.ts';
+import { queueReads, queueWrites } from './queue-footprint.ts';
 import * as wq from './workqueue.ts';
+
+/** Add a derived footprint to the step's. */
+export function record(txn: StepTxn, fp: Footprint): void {
+  for (const r of fp.reads) txn.read(r);
+  for (const w of fp.writes) txn.write(w);
+}
 
 /** Perform the scheduling point a handler is paused at; returns its result (or a thrown error). */
 export function performScheduling(eng: Engine, txn: StepTxn, ctrl: string, inflightId: string, e: Effect): DriveInput {
@@ -86,15 +95,20 @@ export function performLocal(eng: Engine, txn: StepTxn, ctrl: string, e: Effect)
     case 'listerList':
       txn.read(`cache/${ctrl}/${e.kind}/*`);
       return { kind: 'next', value: listCache(informerOf(txn, ctrl, e.kind), e.options) };
-    case 'memoryGet':
-      txn.read(`mem/${ctrl}`);
-      return { kind: 'next', value: e.select ? e.select(txn.controller(ctrl).memory) : txn.controller(ctrl).memory };
+    case 'memoryGet': {
+      const got = trackedSelect(`mem/${ctrl}`, txn.controller(ctrl).memory, e.select);
+      record(txn, got.footprint);
+      return { kind: 'next', value: got.value };
+    }
     case 'memoryUpdate': {
-      txn.read(`mem/${ctrl}`);
-      txn.write(`mem/${ctrl}`);
-      const memory = e.update(txn.controller(ctrl).memory);
-      txn.updateController(ctrl, (c) => ({ ...c, memory }));
-      return { kind: 'next', value: e.select ? e.select(memory) : memory };
+      const updated = trackedUpdate(`mem/${ctrl}`, txn.controller(ctrl).memory, e.update);
+      record(txn, updated.footprint);
+      const memory = updated.value;
+      if (memory !== txn.controller(ctrl).memory) txn.updateController(ctrl, (c) => ({ ...c, memory }));
+      if (!e.select) return { kind: 'next', value: memory };
+      const selected = trackedSelect(`mem/${ctrl}`, memory, e.select);
+      record(txn, selected.footprint);
+      return { kind: 'next', value: selected.value };
     }
     case 'externalRead':
       txn.read(`ext/${e.system}/*`);
@@ -103,8 +117,10 @@ export function performLocal(eng: Engine, txn: StepTxn, ctrl: string, e: Effect)
       enqueue(eng, txn, ctrl, e.queue, e.key, e.afterMs ?? 0, !!e.rateLimited);
       return { kind: 'next', value: undefined };
     case 'forget': {
-      txn.write(`queue/${ctrl}/${e.queue}`);
-      txn.updateController(ctrl, (c) => ({ ...c, queues: { ...c.queues, [e.queue]: wq.forget(c.queues[e.queue], e.key) } }));
+      const q = txn.controller(ctrl).queues[e.queue];
+      const next = wq.forget(q, e.key);
+      touchQueue(txn, ctrl, e.queue, e.key, q, next);
+      if (next !== q) txn.updateController(ctrl, (c) => ({ ...c, queues: { ...c.queues, [e.queue]: next } }));
       return { kind: 'next', value: undefined };
     }
     case 'now':
@@ -123,10 +139,17 @@ export function enqueue(eng: Engine, txn: StepTxn, ctrl: string, queue: string, 
   const c = txn.controller(ctrl);
   const q = c.queues[queue];
   if (!q) throw new Error(`controller ${ctrl} has no queue ${queue}`);
-  txn.write(`queue/${ctrl}/${queue}`);
   const limiter = eng.controllerDefs.get(ctrl)!.queues[queue].rateLimiter ?? wq.defaultRateLimiter;
   const next = rateLimited
     ? wq.addRateLimited(q, key, txn.world.clock, limiter)
     : wq.addAfter(q, key, delayMs, txn.world.clock);
+  touchQueue(txn, ctrl, queue, key, q, next);
   if (next !== q) txn.setController(ctrl, { ...c, queues: { ...c.queues, [queue]: next } });
+}
+
+/** The footprint of a queue operation on `key`: that key's part, and every part it changed. */
+export function touchQueue(txn: StepTxn, ctrl: string, queue: string, key: string, before: wq.QueueState, after: wq.QueueState): void {
+  const prefix = `queue/${ctrl}/${queue}`;
+  for (const r of queueReads(prefix, key)) txn.read(r);
+  for (const w of queueWrites(prefix, before, after)) txn.write(w);
 }

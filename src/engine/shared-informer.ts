@@ -17,7 +17,8 @@ import { type Effect, isSchedulingPoint } from './effects.ts';
 import { performApi } from './client.ts';
 import { applyDelta, deltaLabel, popDeltas, popSizes, relist, resync } from './informer.ts';
 import { informerOf, listCache } from './lister.ts';
-import { enqueue, performLocal } from './perform.ts';
+import { trackedUpdate } from './memory-footprint.ts';
+import { enqueue, performLocal, record } from './perform.ts';
 import { abandonIfPromise, type DriveInput, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
 import type { HandlerContext } from './system.ts';
 import { WatchedEvent } from './watch.ts';
@@ -65,18 +66,21 @@ export function runDeliver(eng: Engine, txn: StepTxn, ctrl: string, kind: string
   const inf = c.informers[kind];
   const popped = popDeltas(inf, count);
   const key = popped.deltas[0].key;
-  // What the pop depends on: this key's deltas, and the events of other keys that precede the
-  // last delta popped (they decide that this key is the head and that the prefix may be taken).
-  // Later appends commute with the pop.
-  txn.read(`pending/${ctrl}/${key}`);
+  // What the pop depends on: this key's first delta (which makes it the head) and the prefix it
+  // takes, and the events of other keys that precede the last delta popped (they allow the
+  // prefix). An append to a key with deltas queued (`#tail`) changes none of that: appends
+  // commute with the pop, unless the pop takes every delta of the key, after which an append
+  // is the key's first again (and so dependent, through `#first`).
+  txn.read(`pending/${ctrl}/${key}/#first`);
   if (count > 1) {
+    txn.read(`pending/${ctrl}/${key}/#tail`);
     const last = popped.deltas[count - 1];
     for (const ev of inf.pending) {
       if (ev === last) break;
-      if (ev.key !== key) txn.read(`pending/${ctrl}/${ev.key}`);
+      if (ev.key !== key) txn.read(`pending/${ctrl}/${ev.key}/#first`);
     }
   }
-  txn.write(`pending/${ctrl}/${key}`);
+  txn.write(`pending/${ctrl}/${key}/#first`);
   txn.write(`cache/${ctrl}/${key}`);
   // Every popped delta reaches the indexer before the handlers run: for a pop of several deltas
   // the listener lags behind the cache, so a handler can see a cache newer than its notification.
@@ -164,13 +168,13 @@ class EventHandlerContext implements HandlerContext<any> {
     return this.txn.world.api.objects[key];
   }
   memory(): any {
-    this.txn.read(`mem/${this.ctrl}`);
+    this.txn.read(`mem/${this.ctrl}/*`);
     return this.txn.controller(this.ctrl).memory;
   }
   updateMemory(update: (memory: any) => any): void {
-    this.txn.read(`mem/${this.ctrl}`);
-    this.txn.write(`mem/${this.ctrl}`);
-    this.txn.updateController(this.ctrl, (c) => ({ ...c, memory: update(c.memory) }));
+    const updated = trackedUpdate(`mem/${this.ctrl}`, this.txn.controller(this.ctrl).memory, update);
+    record(this.txn, updated.footprint);
+    if (updated.value !== this.txn.controller(this.ctrl).memory) this.txn.updateController(this.ctrl, (c) => ({ ...c, memory: updated.value }));
   }
   run<T>(body: Generator<Effect, T, unknown>): T {
     const { eng, txn, ctrl } = this;

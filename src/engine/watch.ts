@@ -33,7 +33,10 @@ export function fanOut(eng: Engine, txn: StepTxn, events: readonly WatchEvent[])
       const inf = c.informers[ev.object.kind];
       if (!inf) continue;
       const key = keyOf(ev.object);
-      txn.write(`pending/${def.name}/${key}`);
+      // An append to a key with deltas queued leaves its queued deltas, and so every pop of
+      // them, as they were (`#tail`); only an append to a key with none creates what a pop of
+      // that key takes first (`#first`, which also makes it the head of an empty FIFO).
+      txn.write(`pending/${def.name}/${key}/${hasPending(inf.pending, key) ? '#tail' : '#first'}`);
       // Two appends to one DeltaFIFO do not commute (W2: the stream order decides which key
       // is popped first); an append and a pop of the head do.
       txn.write(`fifo/${def.name}/${ev.object.kind}`);
@@ -42,4 +45,9 @@ export function fanOut(eng: Engine, txn: StepTxn, events: readonly WatchEvent[])
     }
     if (changed) txn.setController(def.name, c);
   }
+}
+
+function hasPending(pending: readonly { readonly key: string }[], key: string): boolean {
+  for (const ev of pending) if (ev.key === key) return true;
+  return false;
 }
