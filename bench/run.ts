@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     add(await runParallel({ maxStates: q ? 20_000 : 150_000 }));
   }
   if (want('reductions')) {
-    log('reductions: states with and without sleep sets and symmetry');
+    log('reductions: states with and without sleep sets, symmetry and source-DPOR');
     add(runReductions({ quick: q }));
   }
   const targets: TargetCheck[] = groups.flatMap((g) => g.targets);

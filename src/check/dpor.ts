@@ -52,7 +52,7 @@ import { type CheckContext, type Violation, checkAlways, recordCoverage } from '
 import { FingerprintTable } from './fptable.ts';
 import type { Histories } from './history.ts';
 import type { Property } from './property.ts';
-import { classifyState, informerLag } from './state-kind.ts';
+import { classifyState, informerLag, pendingCount, withLag } from './state-kind.ts';
 
 /** What {@link sourceDpor} reports back to the explorer that called it. */
 export interface DporOutcome {
@@ -222,43 +222,6 @@ function processOf(a: Action, writes: readonly string[]): string {
     default:
       return a.id;
   }
-}
-
-/** Watch events an informer has not delivered (initial-list events not counted), as {@link informerLag} counts them. */
-function pendingCount(world: World, ctrl: string, kind: string): number {
-  const inf = world.controllers[ctrl]?.informers[kind];
-  if (!inf) return 0;
-  let n = 0;
-  for (const ev of inf.pending) if (!ev.initial) n++;
-  return n;
-}
-
-/**
- * The lag bound as enabledness: a step whose successor would exceed the bound is not taken, so
- * what changes an informer's count of undelivered events must be ordered with what depends on
- * it. Resource `lag/<controller>/<kind>`: every append to the informer (`fifo/...`) and every
- * relist or resync (`pending/<controller>/<kind>/*`) reads it (the latter also write it); a
- * pop writes it only when the informer is at the bound, the one case where the pop enables an
- * append that was not enabled before (below the bound the append is enabled either way; over
- * it no state is explored). A sleeping pop keeps the footprint it had where it was taken,
- * without the write if the informer was below the bound then; that stays right for sleep sets,
- * because at the bound no append to the informer is taken (its successor is over the bound),
- * so nothing the stale footprint misses is ever checked against it.
- */
-function withLag(a: Action, reads: string[], writes: string[], pre: World, bound: number): { reads: string[]; writes: string[] } {
-  let extraReads: string[] | undefined;
-  let extraWrites: string[] | undefined;
-  for (const w of writes) {
-    if (w.startsWith('fifo/')) (extraReads ??= []).push(`lag/${w.slice(5)}`);
-    else if (w.startsWith('pending/') && w.endsWith('/*')) {
-      const r = `lag/${w.slice(8, -2)}`;
-      (extraReads ??= []).push(r);
-      (extraWrites ??= []).push(r);
-    }
-  }
-  if (a.kind === 'deliver' && pendingCount(pre, a.controller, a.informer) >= bound) (extraWrites ??= []).push(`lag/${a.controller}/${a.informer}`);
-  if (!extraReads && !extraWrites) return { reads, writes };
-  return { reads: extraReads ? [...reads, ...extraReads] : reads, writes: extraWrites ? [...writes, ...extraWrites] : writes };
 }
 
 /** Ids of the actions a search may take (the idle clock only when nothing else is enabled). */

@@ -21,7 +21,7 @@ import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
 import { isQuiescent } from '../engine/settle.ts';
-import { classifyState as classify, informerLag } from './state-kind.ts';
+import { classifyState as classify, informerLag, withLag } from './state-kind.ts';
 import type { Action } from '../engine/simulator.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
@@ -399,7 +399,10 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
         if (por && sleep.size !== 0 && sleep.has(a.id)) continue;
         const r = ctx.sim.step(world, a, ctx.scenario);
         stats.transitions++;
-        const fpA = footprintOf(r.entry);
+        // With a lag bound, the footprints carry it as enabledness (see withLag): otherwise a
+        // step into a state over the bound would put to sleep an action that a pop makes
+        // takeable below the bound, and that state would be missed.
+        const fpA = lagBound === undefined ? footprintOf(r.entry) : withLag(a, r.entry.reads as string[], r.entry.writes as string[], world, lagBound);
         path.push(a.id);
         const hNext = nextHistories(ctx.properties, h, r.world);
         recordCoverage(ctx, r.world, reached, hNext);

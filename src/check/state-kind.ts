@@ -38,3 +38,40 @@ export function informerLag(world: World): number {
   }
   return max;
 }
+
+/** Watch events an informer has not delivered (initial-list events not counted), as {@link informerLag} counts them. */
+export function pendingCount(world: World, ctrl: string, kind: string): number {
+  const inf = world.controllers[ctrl]?.informers[kind];
+  if (!inf) return 0;
+  let n = 0;
+  for (const ev of inf.pending) if (!ev.initial) n++;
+  return n;
+}
+
+/**
+ * The lag bound as enabledness: a step whose successor would exceed the bound is not taken, so
+ * what changes an informer's count of undelivered events must be ordered with what depends on
+ * it. Resource `lag/<controller>/<kind>`: every append to the informer (`fifo/...`) and every
+ * relist or resync (`pending/<controller>/<kind>/*`) reads it (the latter also write it); a
+ * pop writes it only when the informer is at the bound, the one case where the pop enables an
+ * append that was not enabled before (below the bound the append is enabled either way; over
+ * it no state is explored). A sleeping pop keeps the footprint it had where it was taken,
+ * without the write if the informer was below the bound then; that stays right for sleep sets,
+ * because at the bound no append to the informer is taken (its successor is over the bound),
+ * so nothing the stale footprint misses is ever checked against it.
+ */
+export function withLag(a: Action, reads: string[], writes: string[], pre: World, bound: number): { reads: string[]; writes: string[] } {
+  let extraReads: string[] | undefined;
+  let extraWrites: string[] | undefined;
+  for (const w of writes) {
+    if (w.startsWith('fifo/')) (extraReads ??= []).push(`lag/${w.slice(5)}`);
+    else if (w.startsWith('pending/') && w.endsWith('/*')) {
+      const r = `lag/${w.slice(8, -2)}`;
+      (extraReads ??= []).push(r);
+      (extraWrites ??= []).push(r);
+    }
+  }
+  if (a.kind === 'deliver' && pendingCount(pre, a.controller, a.informer) >= bound) (extraWrites ??= []).push(`lag/${a.controller}/${a.informer}`);
+  if (!extraReads && !extraWrites) return { reads, writes };
+  return { reads: extraReads ? [...reads, ...extraReads] : reads, writes: extraWrites ? [...writes, ...extraWrites] : writes };
+}

@@ -263,13 +263,20 @@ export interface ReconcileContext<M = unknown> {
    * handler is identified by the results it has received, so a handler that selects the part it
    * uses (`ctx.memory((m) => m.deletingPods[key])`) keeps exhaustive search from telling apart
    * states that differ only in memory it never looks at. `select` must be pure.
+   *
+   * `select` runs on a read-tracking view of the memory (src/engine/memory-footprint.ts): what
+   * it reads becomes the step's footprint, field and entry by field and entry, which is what
+   * partial-order reduction orders by. Return plain values or memory objects (unwrapped); a
+   * memory object kept in a closure and read after `select` returned throws.
    */
   memory(): Generator<Effect, M, unknown>;
   memory<T>(select: (memory: M) => T): Generator<Effect, T, unknown>;
   /**
    * Replace the controller's in-memory state with `update(current)`; returns the new state, or
    * `select(new state)` (`() => undefined` when the handler does not use it: see {@link memory}).
-   * `update` and `select` must be pure.
+   * `update` and `select` must be pure, and must not mutate the memory (a view throws).
+   * The step writes the top-level fields and their entries that are not the same objects as
+   * before, so build the new state with spreads that keep unchanged parts (`{ ...m, ipam: f(m.ipam) }`).
    */
   updateMemory(update: (memory: M) => M): Generator<Effect, M, unknown>;
   updateMemory<T>(update: (memory: M) => M, select: (memory: M) => T): Generator<Effect, T, unknown>;
