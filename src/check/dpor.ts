@@ -45,6 +45,7 @@
  * every bundled scenario small enough, the same stable states and verdicts as the plain search.
  */
 import { dependent, type Footprint } from '../engine/footprint.ts';
+import { type CompactFootprint, compactDependent, compactKey, EMPTY_COMPACT, ResourceIds } from './compact-footprint.ts';
 import { isQuiescent } from '../engine/settle.ts';
 import type { Action } from '../engine/simulator.ts';
 import type { World } from '../engine/world.ts';
@@ -87,6 +88,8 @@ export interface DporOptions {
 interface Ev {
   readonly id: string;
   readonly fp: Footprint;
+  /** The same footprint as integer sets, for the dependence checks. */
+  readonly cfp: CompactFootprint;
   /**
    * The sequential agent that took it: an in-flight handler (its begin and every resume), an
    * informer's delivery loop, a user. Two steps of one agent run in program order and never
@@ -95,36 +98,33 @@ interface Ev {
   readonly proc: string;
 }
 
-const EMPTY: Footprint = { reads: [], writes: [] };
-
 /** Interned steps and pasts, so summaries are small integer maps. */
 class Interner {
+  readonly resources = new ResourceIds();
   readonly evs: Ev[] = [];
-  readonly pasts: Footprint[] = [EMPTY];
+  readonly pasts: CompactFootprint[] = [EMPTY_COMPACT];
   private readonly evIndex = new Map<string, number>();
-  private readonly pastIndex = new Map<string, number>([['|', 0]]);
-  private readonly unions = new Map<string, number>();
-  private readonly meets = new Map<string, number>();
+  private readonly pastIndex = new Map<string, number>([[compactKey(EMPTY_COMPACT), 0]]);
+  private readonly unions = new Map<number, number>();
+  private readonly meets = new Map<number, number>();
 
-  ev(e: Ev): number {
+  ev(e: Omit<Ev, 'cfp'>): number {
     const key = `${e.id}\u0000${e.fp.reads.join('\u0001')}\u0000${e.fp.writes.join('\u0001')}`;
     let i = this.evIndex.get(key);
     if (i === undefined) {
       i = this.evs.length;
-      this.evs.push(e);
+      this.evs.push({ ...e, cfp: this.resources.compact(e.fp) });
       this.evIndex.set(key, i);
     }
     return i;
   }
 
-  past(f: Footprint): number {
-    const reads = [...new Set(f.reads)].sort();
-    const writes = [...new Set(f.writes)].sort();
-    const key = `${reads.join('\u0001')}|${writes.join('\u0001')}`;
+  private past(f: CompactFootprint): number {
+    const key = compactKey(f);
     let i = this.pastIndex.get(key);
     if (i === undefined) {
       i = this.pasts.length;
-      this.pasts.push({ reads, writes });
+      this.pasts.push(f);
       this.pastIndex.set(key, i);
     }
     return i;
@@ -132,12 +132,10 @@ class Interner {
 
   /** The past `p` extended by the footprint of step `e`. */
   union(p: number, e: number): number {
-    const key = `${p},${e}`;
+    const key = p * 2 ** 26 + e;
     let i = this.unions.get(key);
     if (i === undefined) {
-      const a = this.pasts[p];
-      const b = this.evs[e].fp;
-      i = this.past({ reads: [...a.reads, ...b.reads], writes: [...a.writes, ...b.writes] });
+      i = this.past(this.resources.union(this.pasts[p], this.evs[e].cfp));
       this.unions.set(key, i);
     }
     return i;
@@ -147,14 +145,10 @@ class Interner {
   meet(p: number, q: number): number {
     if (p === q) return p;
     if (p === 0 || q === 0) return 0;
-    const key = p < q ? `${p},${q}` : `${q},${p}`;
+    const key = p < q ? p * 2 ** 26 + q : q * 2 ** 26 + p;
     let i = this.meets.get(key);
     if (i === undefined) {
-      const a = this.pasts[p];
-      const b = this.pasts[q];
-      const rs = new Set(b.reads);
-      const ws = new Set(b.writes);
-      i = this.past({ reads: a.reads.filter((r) => rs.has(r)), writes: a.writes.filter((w) => ws.has(w)) });
+      i = this.past(this.resources.meet(this.pasts[p], this.pasts[q]));
       this.meets.set(key, i);
     }
     return i;
@@ -197,8 +191,8 @@ interface Frame {
   readonly backtrack: Set<string>;
   readonly done: Set<string>;
   /** Footprints of the steps already explored from here (they join the children's sleep sets). */
-  readonly doneFps: Map<string, Footprint>;
-  readonly sleep: Map<string, Footprint>;
+  readonly doneFps: Map<string, CompactFootprint>;
+  readonly sleep: Map<string, CompactFootprint>;
   readonly summary: Summary;
   /** Smallest path position of an on-path state reached again from this frame's subtree. */
   cycleTo: number;
@@ -377,7 +371,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       if (has(preds, m)) continue;
       const fm = stack[m];
       const em = interner.evs[fm.ev];
-      if (!dependent(em.fp, fe.fp)) continue;
+      if (!compactDependent(em.cfp, fe.cfp)) continue;
       if (em.proc !== fe.proc) race(m, n, e, preds);
       set(preds, m);
       orInto(preds, fm.preds);
@@ -396,8 +390,8 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
         if (has(preds, m)) continue;
         const fm = stack[m];
         const em = interner.evs[fm.ev];
-        const onE = dependent(em.fp, fe.fp);
-        const onPast = p !== 0 && dependent(em.fp, past);
+        const onE = compactDependent(em.cfp, fe.cfp);
+        const onPast = p !== 0 && compactDependent(em.cfp, past);
         if (!onE && !onPast) continue;
         if (onE && !onPast && em.proc !== fe.proc) {
           // `e` counts as an initial only without a past: otherwise steps of the cached subtree
@@ -408,9 +402,9 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
             addBacktrack(m, fe.id);
             for (const [x, px] of summary) {
               if (px !== 0) continue;
-              const fx = interner.evs[x].fp;
+              const fx = interner.evs[x].cfp;
               let independent = true;
-              for (let k = m; k < n && independent; k++) if (dependent(interner.evs[stack[k].ev].fp, fx)) independent = false;
+              for (let k = m; k < n && independent; k++) if (compactDependent(interner.evs[stack[k].ev].cfp, fx)) independent = false;
               if (independent) addBacktrack(m, interner.evs[x].id);
             }
           }
@@ -423,14 +417,14 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
 
   /** Merge a child's summary into its parent's, through the parent's step `e`. */
   const lift = (into: Summary, e: number, child: Summary) => {
-    const fe = interner.evs[e].fp;
+    const fe = interner.evs[e].cfp;
     const put = (x: number, p: number) => {
       const prev = into.get(x);
       into.set(x, prev === undefined ? p : interner.meet(prev, p));
     };
     put(e, 0);
     for (const [x, p] of child) {
-      const ordered = dependent(fe, interner.evs[x].fp) || (p !== 0 && dependent(fe, interner.pasts[p]));
+      const ordered = compactDependent(fe, interner.evs[x].cfp) || (p !== 0 && compactDependent(fe, interner.pasts[p]));
       put(x, ordered ? interner.union(p, e) : p);
     }
   };
@@ -448,7 +442,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
   const seen = new FingerprintTable<true>();
 
   /** Visit a state reached by the top frame's step (or the root); returns whether it was dead or over the lag bound. */
-  const visit = (world: World, h: Histories, depth: number, sleepIn: Map<string, Footprint>, enabled?: readonly Action[]): Visited => {
+  const visit = (world: World, h: Histories, depth: number, sleepIn: Map<string, CompactFootprint>, enabled?: readonly Action[]): Visited => {
     const key = keyOf(world, h);
     const parent = stack[stack.length - 1];
     const onPathAt = onPath.get(key);
@@ -474,7 +468,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
         return 'ok';
       }
       if (!subset) {
-        const narrowed = new Map<string, Footprint>();
+        const narrowed = new Map<string, CompactFootprint>();
         for (const [id, f] of sleep) if (prev.sleep.has(id)) narrowed.set(id, f);
         sleep = narrowed;
       }
@@ -548,6 +542,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       frame.ev = e;
       frame.preds = racesOfStep(e);
       const fe = interner.evs[e].fp;
+      const ce = interner.evs[e].cfp;
       // A step that disables an action enabled before it (the idle clock or a `whenIdle` user
       // once work appears, a delivery whose id grows with a new delta, a queue head taken)
       // conflicts with it: the other order starts with that action, so it is explored too.
@@ -562,12 +557,12 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
         outcome = 'dead';
       } else {
         if (lagBound !== undefined) lagDisabled(frame, next, r.world, fe, childIds);
-        const childSleep = new Map<string, Footprint>();
-        for (const [id, f] of frame.sleep) if (!dependent(f, fe)) childSleep.set(id, f);
-        for (const [id, f] of frame.doneFps) if (!dependent(f, fe)) childSleep.set(id, f);
+        const childSleep = new Map<string, CompactFootprint>();
+        for (const [id, f] of frame.sleep) if (!compactDependent(f, ce)) childSleep.set(id, f);
+        for (const [id, f] of frame.doneFps) if (!compactDependent(f, ce)) childSleep.set(id, f);
         outcome = visit(r.world, undefined, depth + 1, childSleep, childAll);
       }
-      frame.doneFps.set(next.id, fe);
+      frame.doneFps.set(next.id, ce);
       if (outcome !== 'ok') lift(frame.summary, e, new Map());
       if (outcome === 'dead') fullyExpand(frame);
     }
