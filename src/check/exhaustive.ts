@@ -176,8 +176,19 @@ export function checkExhaustiveShared(model: ModelDef<any>, opts: ExhaustiveOpti
 /** Default state budget of the breadth-first phase that runs before the DFS (see `bfsStates`). */
 export const DEFAULT_BFS_STATES = 50_000;
 
-export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, opts: ExhaustiveOptions & SharedWorker): CheckReport {
+export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }, optsIn: ExhaustiveOptions & SharedWorker): CheckReport {
   const started = wallClockMs();
+  // Distinct stable states, for the report: a pass with none is vacuous for `atStable` properties.
+  const stableSeen = new Set<number>();
+  const userOnStable = optsIn.onStable;
+  const opts: ExhaustiveOptions & SharedWorker = {
+    ...optsIn,
+    onStable: (fp, world) => {
+      stableSeen.add(fp);
+      userOnStable?.(fp, world);
+    },
+  };
+  const withStable = (r: CheckReport): CheckReport => ({ ...r, stats: { ...r.stats, stableStates: stableSeen.size } });
   // A shard outside 0..count-1 would explore nothing and report a complete proof.
   if (opts.shard) checkShard(opts.shard);
   const maxDepth = opts.maxDepth ?? 400;
@@ -194,7 +205,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   if (symFp) validateSymmetry(symFp, ctx.scenario, ctx.root);
   /** The visited-set key of a world: its fingerprint, or the smallest over its renamings. */
   const fingerprintOf = symFp ? (w: World) => symFp.of(w) : (w: World) => fingerprint(w, fpMode);
-  if (opts.por === 'source-dpor') return exploreDpor(t, ctx, opts, started, h0, fpMode, symmetry !== undefined);
+  if (opts.por === 'source-dpor') return withStable(exploreDpor(t, ctx, opts, started, h0, fpMode, symmetry !== undefined));
   const por = opts.por !== false && !opts.shortest && !shared && h0 === undefined && !symmetry;
   const stopAtFirst = opts.stopAtFirst !== false;
   // `shortest` is the breadth-first phase without a budget of its own.
@@ -455,6 +466,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     // A search that stopped at its first violation was not stopped by a budget.
     ...(stoppedReason && !(found && stopAtFirst) ? { stoppedBy: stoppedReason } : {}),
     steps: stats.transitions - own.transitions,
+    stableStates: stableSeen.size,
     durationMs,
   };
   if (!found) return { ...base, result: 'holds', stats: s };

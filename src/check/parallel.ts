@@ -236,6 +236,8 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('symmetryChecked', sum((s) => s.symmetryChecked)),
     ...(reports.length === 1 && first.stats.dpor ? { dpor: first.stats.dpor } : {}),
     ...(reports.some((r) => r.stats.completeWithinLag !== undefined) ? { completeWithinLag: reports.every((r) => r.stats.completeWithinLag === true) } : {}),
+    // Summed: shared-frontier workers never expand one state twice; shards may (an upper bound, and zero only if none saw one).
+    ...(reports.some((r) => r.stats.stableStates !== undefined) ? { stableStates: reports.reduce((n, r) => n + (r.stats.stableStates ?? 0), 0) } : {}),
     ...(reports.length === 1 && first.stats.seed !== undefined ? { seed: first.stats.seed } : {}),
     // Every shard must have covered a depth for the merged search to cover it.
     ...(reports.every((r) => r.stats.completeDepth !== undefined) ? { completeDepth: Math.min(...reports.map((r) => r.stats.completeDepth!)) } : {}),

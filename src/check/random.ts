@@ -117,6 +117,11 @@ export interface CheckReport {
     readonly lagBound?: number;
     readonly lagPruned?: number;
     readonly completeWithinLag?: boolean;
+    /**
+     * Exhaustive: distinct stable states reached, where the `atStable` properties were checked.
+     * Zero makes a pass vacuous for them (the CLI says so and does not exit 0).
+     */
+    readonly stableStates?: number;
     /** Exhaustive with symmetry reduction: the renamings states were keyed up to, and the states checked as automorphisms. */
     readonly symmetryRenamings?: number;
     readonly symmetryChecked?: number;

@@ -1,5 +1,5 @@
 /** `kuberace check` (random search) and `kuberace explore` (exhaustive search). */
-import { UsageError, propertyOf } from '../check/model.ts';
+import { type ModelDef, UsageError, propertyOf } from '../check/model.ts';
 import { freshSeed } from '../check/stopwatch.ts';
 import { type ExploreProgress, checkExhaustive } from '../check/exhaustive.ts';
 import { checkExhaustiveParallel, checkRandomParallel } from '../check/parallel.ts';
@@ -96,7 +96,9 @@ function finish(
   }
   // A bounded search that found nothing is not a proof: its own exit code, and what it missed.
   const search = opts.budgets && report.mode === 'exhaustive' ? searchCoverage(report, opts.budgets) : undefined;
-  const code = search && !search.complete ? EXIT_INCOMPLETE : EXIT_HOLDS;
+  // Nor is one that never reached a stable state, for the properties checked only there.
+  const vacuous = report.mode === 'exhaustive' && report.stats.stableStates === 0 ? atStableNames(catalog.modelOf(report.model, command), opts.properties) : [];
+  const code = (search && !search.complete) || vacuous.length ? EXIT_INCOMPLETE : EXIT_HOLDS;
   if (opts.json) {
     io.stdout(`${JSON.stringify(reportJson(report, { scenario: opts.scenarioName, properties: opts.properties, ...(search ? { search } : {}) }), null, 2)}\n`);
     return code;
@@ -106,6 +108,12 @@ function finish(
     io.stdout(`${style.yellow(`⚠ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')} found, but the search is incomplete`)}\n`);
     io.stdout(`  ${summaryLine(report)}\n`);
     for (const line of describeCoverage(search, opts.budgets!)) io.stdout(`  ${style.yellow(line)}\n`);
+  } else if (vacuous.length) {
+    io.stdout(`${style.yellow(`⚠ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}, but vacuous for ${vacuous.join(', ')}: no stable state was reached`)}\n`);
+    io.stdout(`  ${summaryLine(report)}\n`);
+    const bounded = search && describeLagBound(search);
+    if (bounded) io.stdout(`  ${bounded}\n`);
+    io.stdout(`  ${style.yellow('atStable properties are checked only at stable states; every path was cut before one (raise --max-lag or --max-depth)')}\n`);
   } else {
     io.stdout(`${style.green(`✓ ${report.model}/${report.variant}, ${where}: no violation of ${opts.properties.join(', ')}`)}\n`);
     io.stdout(`  ${summaryLine(report)}\n`);
@@ -124,8 +132,13 @@ function finish(
   if (goals.length) {
     io.stdout(`  coverage: ${goals.map(([g, hit]) => `${hit ? style.green('✓') : style.yellow('✗')} ${g}`).join(', ')}\n`);
   }
-  if (code === EXIT_INCOMPLETE) io.stdout(`  exit code 3: no violation found, search incomplete (larger budgets explore more)\n`);
+  if (code === EXIT_INCOMPLETE) io.stdout(`  exit code 3: no violation found, ${vacuous.length && search?.complete !== false ? 'but vacuous for the atStable properties' : 'search incomplete (larger budgets explore more)'}\n`);
   return code;
+}
+
+/** The `atStable` properties among `names` (all of the model's when `names` is empty). */
+function atStableNames(model: ModelDef<any>, names: readonly string[]): string[] {
+  return model.properties.filter((p) => p.kind === 'atStable' && (names.length === 0 || names.includes(p.name))).map((p) => p.name);
 }
 
 function summaryLine(r: CheckReport): string {
@@ -134,6 +147,7 @@ function summaryLine(r: CheckReport): string {
   if (s.runs !== undefined) parts.push(`${formatCount(s.runs)} run${s.runs === 1 ? '' : 's'}`);
   if (s.states !== undefined) parts.push(`${formatCount(s.states)} states`);
   if (s.transitions !== undefined) parts.push(`${formatCount(s.transitions)} transitions`);
+  if (s.stableStates !== undefined) parts.push(`${formatCount(s.stableStates)} stable`);
   if (s.maxDepth !== undefined) parts.push(`depth ${s.maxDepth}`);
   if (r.mode === 'random') parts.push(`${formatCount(s.steps)} steps`);
   if (s.complete !== undefined) parts.push(s.complete ? 'complete' : s.completeWithinLag ? 'complete within the fairness bound' : 'incomplete');

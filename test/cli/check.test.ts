@@ -140,6 +140,23 @@ describe('explore', () => {
     expect(r.stdout).toMatch(/exit code 3: no violation found, search incomplete/);
   });
 
+  it('a complete search that reached no stable state is vacuous for atStable properties: exit 3, no green tick', async () => {
+    // Within lag <= 1 no run of single-network settles: ip-outlives-pod-and-subnet is never checked.
+    const r = await run(['explore', 'kube-ovn', '--variant', 'fix2+fix4', '--scenario', 'single-network', '--max-lag', '1', '--por', 'source-dpor', '--property', 'ip-outlives-pod-and-subnet'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^⚠ kube-ovn\/fix2\+fix4, scenario single-network: no violation of ip-outlives-pod-and-subnet, but vacuous for ip-outlives-pod-and-subnet: no stable state was reached\n {2}exhaustive search: [\d,]+ states, [\d,]+ transitions, 0 stable, /);
+    expect(r.stdout).not.toMatch(/✓ kube-ovn/);
+    expect(r.stdout).toMatch(/exit code 3: no violation found, but vacuous for the atStable properties/);
+    // An always property is checked at every state: the same search is a pass for it.
+    const always = await run(['explore', 'kube-ovn', '--variant', 'fix2+fix4', '--scenario', 'single-network', '--max-lag', '1', '--por', 'source-dpor', '--property', 'no-duplicate-address', '--json'], { cwd: dir });
+    expect(always.code).toBe(0);
+    expect(JSON.parse(always.stdout).stats.stableStates).toBe(0);
+    // With stable states the count is reported and the pass stands.
+    const held = await run(['explore', 'kube-ovn', '--variant', 'v1.12.28', '--scenario', 'subnet-held-by-live-pod'], { cwd: dir });
+    expect(held.code).toBe(0);
+    expect(held.stdout).toMatch(/^✓ kube-ovn\/v1\.12\.28, scenario subnet-held-by-live-pod: .*\n {2}exhaustive search: 1,615 states, [\d,]+ transitions, 4 stable, /);
+  });
+
   it('--shortest, --no-por, --max-depth, --shard and --clock are accepted', async () => {
     const base = ['explore', 'kube-ovn', '--variant', 'master', '--scenario', 'single-network', '--property', 'ip-outlives-pod-and-subnet', '--json'];
     for (const extra of [['--shortest', '--max-states', '200'], ['--no-por', '--max-states', '200'], ['--max-depth', '5'], ['--shard', '1/2', '--max-states', '200'], ['--clock', 'any', '--max-states', '200'], ['--max-time', '0.5']]) {
