@@ -65,6 +65,17 @@ function names(model: ModelDef<any>, given: readonly string[], all: readonly str
   return given.length ? all.filter((x) => given.includes(x)) : [...all];
 }
 
+/**
+ * The exhaustive searches that prove `prop`: complete, without a violation of it or an engine
+ * failure, and, for an `atStable` property, having reached a stable state (else it was never checked).
+ */
+export function provedOnFor(outcomes: readonly SearchOutcome[], prop: string, atStable: boolean): MatrixCell['provedOn'] {
+  return outcomes
+    .filter((o) => o.mode === 'exhaustive' && o.complete && o.holding.includes(prop) && !o.findings.some((f) => f.kind === 'engine'))
+    .filter((o) => !(atStable && o.stableStates === 0))
+    .map((o) => ({ scenario: o.scenario, states: o.states, ...(o.lagBound !== undefined ? { lagBound: o.lagBound } : {}) }));
+}
+
 function cellText(c: MatrixCell): string {
   if (c.best) return `✗ ${c.best.classification ? `${c.best.classification.label}: ` : ''}${c.best.steps} steps (${c.best.mode}, ${c.best.scenario})`;
   const cut = c.timeBudgetHit ? ' (time budget)' : '';
@@ -172,9 +183,7 @@ export function matrixCommand(args: readonly string[], io: CliIo, catalog: Model
     for (const o of outcomes) for (const f of o.findings) if (f.kind === 'engine') engineFailures.push({ ...f, variant: v });
     const row = new Map<string, MatrixCell>();
     for (const prop of properties) {
-      const provedOn = outcomes
-        .filter((o) => o.mode === 'exhaustive' && o.complete && o.holding.includes(prop) && !o.findings.some((f) => f.kind === 'engine'))
-        .map((o) => ({ scenario: o.scenario, states: o.states, ...(o.lagBound !== undefined ? { lagBound: o.lagBound } : {}) }));
+      const provedOn = provedOnFor(outcomes, prop, model.properties.some((p) => p.name === prop && p.kind === 'atStable'));
       row.set(prop, {
         ...(best.has(prop) ? { best: best.get(prop)! } : {}),
         provedOn,

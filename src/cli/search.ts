@@ -38,6 +38,8 @@ export interface SearchOutcome {
   readonly lagBound?: number;
   /** Exhaustive: some search stopped at the time budget (the state count then depends on the machine). */
   readonly timeBudgetHit: boolean;
+  /** Exhaustive: stable states the last search reached (none: its `atStable` passes are vacuous). */
+  readonly stableStates?: number;
   readonly durationMs: number;
 }
 
@@ -70,6 +72,7 @@ export function searchProperties(
   let timeBudgetHit = false;
   let lagBound: number | undefined;
   let durationMs = 0;
+  let stableStates: number | undefined;
   while (remaining.length) {
     let r: CheckReport;
     if (mode === 'random') {
@@ -97,6 +100,7 @@ export function searchProperties(
     durationMs += r.stats.durationMs;
     if (r.result === 'holds' || !r.violation || !r.counterexample) {
       complete = r.stats.complete === true || r.stats.completeWithinLag === true;
+      stableStates = r.stats.stableStates;
       if (r.stats.complete !== true && r.stats.completeWithinLag === true) lagBound = r.stats.lagBound;
       break;
     }
@@ -115,7 +119,19 @@ export function searchProperties(
     remaining = remaining.filter((p) => p !== v.property);
   }
   const violated = new Set(findings.map((f) => f.property));
-  return { mode, scenario: name, findings, holding: properties.filter((p) => !violated.has(p)), runs, states, complete, ...(lagBound !== undefined ? { lagBound } : {}), timeBudgetHit, durationMs };
+  return {
+    mode,
+    scenario: name,
+    findings,
+    holding: properties.filter((p) => !violated.has(p)),
+    runs,
+    states,
+    complete,
+    ...(lagBound !== undefined ? { lagBound } : {}),
+    ...(stableStates !== undefined ? { stableStates } : {}),
+    timeBudgetHit,
+    durationMs,
+  };
 }
 
 /** The shortest finding per property over several outcomes. */

@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BEGIN, END, spliceMatrix } from '../../src/cli/matrix.ts';
+import { BEGIN, END, provedOnFor, spliceMatrix } from '../../src/cli/matrix.ts';
+import type { SearchOutcome } from '../../src/cli/search.ts';
 import { expectUsageError, run, tempDir } from './helpers.ts';
 
 const dir = tempDir();
@@ -63,5 +64,18 @@ describe('matrix', () => {
   it('a results file with one marker is bad input, before any search', async () => {
     writeFileSync(join(dir, 'broken.md'), `${BEGIN}\nno end\n`);
     expectUsageError(await run([...ARGS, '--out', 'broken.md'], { cwd: dir }), /only one of the markers/);
+  });
+});
+
+describe('matrix: what counts as proved', () => {
+  const outcome = (over: Partial<SearchOutcome>): SearchOutcome => ({ mode: 'exhaustive', scenario: 's', findings: [], holding: ['p'], runs: 0, states: 10, complete: true, timeBudgetHit: false, durationMs: 1, ...over });
+  it('a complete search with no stable state proves an always property, not an atStable one', () => {
+    const vacuous = outcome({ scenario: 'tight-bound', stableStates: 0, lagBound: 1 });
+    const settled = outcome({ scenario: 'wide', stableStates: 3 });
+    expect(provedOnFor([vacuous, settled], 'p', true)).toEqual([{ scenario: 'wide', states: 10 }]);
+    expect(provedOnFor([vacuous, settled], 'p', false)).toEqual([{ scenario: 'tight-bound', states: 10, lagBound: 1 }, { scenario: 'wide', states: 10 }]);
+  });
+  it('incomplete, violated and random searches prove nothing', () => {
+    expect(provedOnFor([outcome({ complete: false, stableStates: 2 }), outcome({ holding: [], stableStates: 2 }), outcome({ mode: 'random', stableStates: 2 })], 'p', true)).toEqual([]);
   });
 });
