@@ -300,8 +300,13 @@ export interface ExpectHoldsOptions {
   readonly replayCommand?: string;
   /** The module that exports the model, for the replay command's `--model` (default: where defineModel was called). */
   readonly modelModule?: string;
-  /** Also require an exhaustive search to be complete (not cut by depth, states or time). */
-  readonly complete?: boolean;
+  /**
+   * Also require an exhaustive search to be complete (not cut by depth, states or time) and to
+   * have reached a stable state: `atStable` properties are checked only there, so a search
+   * with none passes them vacuously. For a check of `always` properties only, where that is
+   * fine, pass `complete: 'ignore-stable'`.
+   */
+  readonly complete?: boolean | 'ignore-stable';
   /** Also require these `sometimes` goals (or all of them) to have been reached, so the check is not vacuous. */
   readonly reached?: 'all' | readonly string[];
 }
@@ -336,6 +341,9 @@ export function expectHolds(report: CheckReport, opts: ExpectHoldsOptions = {}):
     const s = report.stats;
     const what = report.mode === 'exhaustive' ? `${s.states} states, ${s.transitions} transitions, depth ${s.maxDepth}` : 'random search is never complete';
     throw new Error(`${who}: holds, but the search was not complete (${what})`);
+  }
+  if (opts.complete === true && report.mode === 'exhaustive' && report.stats.stableStates === 0) {
+    throw new Error(`${who}: holds, but vacuously for atStable properties: the search reached no stable state (${report.stats.states} states); widen its bounds, or pass complete: 'ignore-stable' when only always properties matter`);
   }
   if (opts.reached) {
     const want = opts.reached === 'all' ? Object.keys(report.coverage) : opts.reached;

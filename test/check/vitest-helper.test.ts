@@ -165,6 +165,16 @@ describe('expectHolds', () => {
     expect(() => expectHolds(cut, { complete: true })).toThrow(/^toy\/fixed \(exhaustive\): holds, but the search was not complete \(\d+ states/);
   });
 
+  test('complete: true also requires a stable state (atStable properties are checked only there)', () => {
+    const report = checkExhaustive(toyModel, { variant: 'fixed', scenario: 'race' });
+    expect(report.stats.stableStates).toBeGreaterThan(0);
+    expect(() => expectHolds(report, { complete: true })).not.toThrow();
+    // The same complete search as if no path had settled: a vacuous pass must not look like one.
+    const unsettled = { ...report, stats: { ...report.stats, stableStates: 0 } };
+    expect(() => expectHolds(unsettled, { complete: true })).toThrow(/holds, but vacuously for atStable properties: the search reached no stable state/);
+    expect(() => expectHolds(unsettled, { complete: 'ignore-stable' })).not.toThrow();
+  });
+
   test('throws a readable CounterexampleError for a violated report, with the trace written', () => {
     const report = checkRandom(toyModel, { variant: 'buggy', scenario: 'race', seed: 1 });
     const err = thrown(() => expectHolds(report, { dir }));
