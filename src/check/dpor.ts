@@ -248,7 +248,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
   const visibleProbe: Footprint | undefined = visibility && { reads: [...visibility], writes: [] };
   const interner = new Interner();
   const visited = new FingerprintTable<Cached>();
-  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0, reexplored: 0, racesAdded: 0, fullExpansions: 0, lagProbes: 0 };
+  const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0, reexplored: 0, racesAdded: 0, fullExpansions: 0 };
   let stoppedBy: 'states' | 'time' | undefined;
   let stopped = false;
   let found: DporOutcome['found'];
@@ -301,7 +301,6 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
     if (!atBound) return;
     for (const [id, a] of frame.actions) {
       if (id === taken.id || !childIds.has(id) || frame.backtrack.has(id) || frame.sleep.has(id)) continue;
-      stats.lagProbes++;
       const probe = ctx.sim.step(child, a, ctx.scenario);
       if (informerLag(probe.world) > lagBound) addBacktrack(stack.length - 1, id);
     }

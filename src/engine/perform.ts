@@ -17,7 +17,7 @@ import { withKey, withoutKey } from './records.ts';
 import { type DriveInput, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
 import type { Footprint } from './footprint.ts';
 import { trackedSelect, trackedUpdate } from './memory-footprint.ts';
-import { queueReads, queueWrites } from './queue-footprint.ts';
+import { queueWrites } from './queue-footprint.ts';
 import * as wq from './workqueue.ts';
 
 /** Add a derived footprint to the step's. */
@@ -150,6 +150,6 @@ export function enqueue(eng: Engine, txn: StepTxn, ctrl: string, queue: string, 
 /** The footprint of a queue operation on `key`: that key's part, and every part it changed. */
 export function touchQueue(txn: StepTxn, ctrl: string, queue: string, key: string, before: wq.QueueState, after: wq.QueueState): void {
   const prefix = `queue/${ctrl}/${queue}`;
-  for (const r of queueReads(prefix, key)) txn.read(r);
+  txn.read(`${prefix}/key/${key}`);
   for (const w of queueWrites(prefix, before, after)) txn.write(w);
 }

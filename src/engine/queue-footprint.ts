@@ -18,10 +18,6 @@
  */
 import type { QueueState } from './workqueue.ts';
 
-export function queueReads(prefix: string, item: string): string[] {
-  return [`${prefix}/key/${item}`];
-}
-
 /** The parts of `old` that `next` changed, as resources under `prefix`. */
 export function queueWrites(prefix: string, old: QueueState, next: QueueState): string[] {
   if (old === next) return [];
