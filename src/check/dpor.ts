@@ -53,7 +53,7 @@ import { type CheckContext, type Violation, checkAlways, recordCoverage } from '
 import { FingerprintTable } from './fptable.ts';
 import type { Histories } from './history.ts';
 import type { Property } from './property.ts';
-import { classifyState, informerLag, pendingCount, withLag } from './state-kind.ts';
+import { type LagBound, classifyState, informerLag, nearBound, pendingCount, withLag } from './state-kind.ts';
 
 /** What {@link sourceDpor} reports back to the explorer that called it. */
 export interface DporOutcome {
@@ -74,7 +74,7 @@ export interface DporOutcome {
 export interface DporOptions {
   readonly maxDepth: number;
   readonly maxStates: number;
-  readonly lagBound?: number;
+  readonly lagBound?: LagBound;
   readonly idleClock: boolean;
   readonly stopAtFirst: boolean;
   readonly shard?: { readonly index: number; readonly count: number };
@@ -291,18 +291,18 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
    * each such action from the successor (a probe is not a state).
    */
   const lagDisabled = (frame: Frame, taken: Action, child: World, fe: Footprint, childIds: ReadonlySet<string>) => {
-    if (lagBound === undefined || informerLag(child) > lagBound) return;
+    if (lagBound === undefined || informerLag(child, lagBound.unit) > lagBound.max) return;
     let atBound = false;
     for (const w of fe.writes) {
       if (!w.startsWith('fifo/')) continue;
       const [ctrl, kind] = w.slice(5).split('/');
-      if (pendingCount(child, ctrl, kind) >= lagBound) atBound = true;
+      if (pendingCount(child, ctrl, kind, lagBound.unit) >= nearBound(lagBound)) atBound = true;
     }
     if (!atBound) return;
     for (const [id, a] of frame.actions) {
       if (id === taken.id || !childIds.has(id) || frame.backtrack.has(id) || frame.sleep.has(id)) continue;
       const probe = ctx.sim.step(child, a, ctx.scenario);
-      if (informerLag(probe.world) > lagBound) addBacktrack(stack.length - 1, id);
+      if (informerLag(probe.world, lagBound.unit) > lagBound.max) addBacktrack(stack.length - 1, id);
     }
   };
 
@@ -486,7 +486,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       stats.depthCut = true;
       return markDead(key);
     }
-    if (lagBound !== undefined && informerLag(world) > lagBound) {
+    if (lagBound !== undefined && informerLag(world, lagBound.unit) > lagBound.max) {
       stats.lagPruned++;
       visited.set(key, { sleep: new Set(), dead: false, overLag: true });
       return 'overLag';

@@ -21,7 +21,7 @@ import { wallClockMs } from './stopwatch.ts';
 import { dependent, type Footprint } from '../engine/footprint.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
 import { isQuiescent } from '../engine/settle.ts';
-import { classifyState as classify, informerLag, withLag } from './state-kind.ts';
+import { type LagBound, type LagUnit, classifyState as classify, informerLag, lagBoundOf, withLag } from './state-kind.ts';
 import type { Action } from '../engine/simulator.ts';
 import type { Scenario } from '../engine/system.ts';
 import type { World } from '../engine/world.ts';
@@ -83,6 +83,14 @@ export interface ExhaustiveOptions extends TargetOptions {
    */
   readonly clock?: 'idle' | 'any';
   /**
+   * Key states by exact times (the clock, timer due times, backoff counters, the token bucket)
+   * instead of the time abstraction of an idle clock (fingerprint.ts `time-abstract`). That
+   * abstraction keeps only the order of pending timers, so two worlds it merges can differ in
+   * whether a timer fires before one set later: it is not a bisimulation. Exact times are; a
+   * retry loop that never ends then gives unboundedly many states (the depth bound stops it).
+   */
+  readonly exactTime?: boolean;
+  /**
    * Fairness bound: a state in which some informer has more than this many watch events not yet
    * delivered (the initial list excluded) is not expanded. Without it an unfair schedule that never
    * lets an informer catch up, while the controller keeps writing, has unboundedly many states. A
@@ -91,6 +99,11 @@ export interface ExhaustiveOptions extends TargetOptions {
    * turns it off.
    */
   readonly maxInformerLag?: number | null;
+  /**
+   * What the fairness bound counts: `events` (default, or the model's `exhaustive.lagUnit`)
+   * or `writes` (API requests not fully delivered; one request may emit two events, D9).
+   */
+  readonly lagUnit?: LagUnit;
   /**
    * Symmetry reduction (./symmetry.ts): `true` uses the scenario's `symmetry`, or pass one. States
    * equal up to a permutation of interchangeable names are explored once; the sleep-set POR is
@@ -198,7 +211,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const h0 = rootHistories(ctx.properties, ctx.root);
   const idleClock = (opts.clock ?? 'idle') === 'idle';
   // With an idle-only clock, exact times and backoff counters are abstracted (see fingerprint.ts).
-  const fpMode = idleClock ? 'time-abstract' : 'exact';
+  const fpMode = idleClock && !opts.exactTime ? 'time-abstract' : 'exact';
   const symmetry = symmetryOf(opts, ctx.scenario);
   if (symmetry && h0 !== undefined) throw new UsageError('symmetry reduction cannot be combined with history properties (a history is not renamed)');
   const symFp = symmetry ? new SymmetricFingerprint(symmetry, fpMode) : undefined;
@@ -213,8 +226,8 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   const reached = new Set<string>();
   const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0 };
   // `null` turns the model's default bound off.
-  const lagBound = opts.maxInformerLag === null ? undefined : (opts.maxInformerLag ?? t.model.exhaustive?.maxInformerLag);
-  const overLag = (w: World) => lagBound !== undefined && informerLag(w) > lagBound;
+  const lagBound = lagBoundOf(opts.maxInformerLag, opts.lagUnit, t.model.exhaustive);
+  const overLag = (w: World) => lagBound !== undefined && informerLag(w, lagBound.unit) > lagBound.max;
   let stoppedBy: 'states' | 'time' | undefined;
   /** Every state within this many steps of the root has been explored (classified, successors generated). */
   let completeDepth: number | undefined;
@@ -460,7 +473,7 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
     maxDepth: stats.maxDepth,
     // Pruned by the fairness bound: complete only within it (completeWithinLag).
     complete: complete && !found && stats.lagPruned === 0,
-    ...(lagBound !== undefined ? { lagBound, lagPruned: stats.lagPruned, completeWithinLag: complete && !found } : {}),
+    ...(lagBound !== undefined ? { ...lagStats(lagBound), lagPruned: stats.lagPruned, completeWithinLag: complete && !found } : {}),
     ...(completeDepth !== undefined ? { completeDepth } : {}),
     ...(symFp && symCheck ? { symmetryRenamings: symFp.renamers.length, symmetryChecked: symCheck.checked } : {}),
     // A search that stopped at its first violation was not stopped by a budget.
@@ -480,6 +493,11 @@ export function explore(t: Target, ctx: CheckContext & { scenarioName?: string }
   };
 }
 
+/** The bound as the report states it: the number, and the unit when it is not the default. */
+function lagStats(b: LagBound): { lagBound: number; lagUnit?: 'writes' } {
+  return b.unit === 'writes' ? { lagBound: b.max, lagUnit: 'writes' } : { lagBound: b.max };
+}
+
 /** `por: 'source-dpor'`: the search of ./dpor.ts, reported like the others. */
 function exploreDpor(t: Target, ctx: CheckContext, opts: ExhaustiveOptions & SharedWorker, started: number, h0: Histories, fpMode: 'time-abstract' | 'exact', symmetric: boolean): CheckReport {
   if (opts.shortest) throw new UsageError('source-DPOR explores depth-first: it cannot be combined with `shortest`');
@@ -488,7 +506,7 @@ function exploreDpor(t: Target, ctx: CheckContext, opts: ExhaustiveOptions & Sha
   if (h0 !== undefined) throw new UsageError('source-DPOR cannot be combined with history properties (the state includes the path)');
   if (opts.shard) checkShard(opts.shard);
   const maxStates = opts.maxStates ?? 2_000_000;
-  const lagBound = opts.maxInformerLag === null ? undefined : (opts.maxInformerLag ?? t.model.exhaustive?.maxInformerLag);
+  const lagBound = lagBoundOf(opts.maxInformerLag, opts.lagUnit, t.model.exhaustive);
   const reached = new Set<string>();
   recordCoverage(ctx, ctx.root, reached, h0);
   const rootViolation = checkAlways(ctx, ctx.root, 0, h0);
@@ -521,7 +539,7 @@ function exploreDpor(t: Target, ctx: CheckContext, opts: ExhaustiveOptions & Sha
     transitions: r?.transitions ?? 0,
     maxDepth: r?.maxDepth ?? 0,
     complete: complete && !found && (r?.lagPruned ?? 0) === 0,
-    ...(lagBound !== undefined ? { lagBound, lagPruned: r?.lagPruned ?? 0, completeWithinLag: complete && !found } : {}),
+    ...(lagBound !== undefined ? { ...lagStats(lagBound), lagPruned: r?.lagPruned ?? 0, completeWithinLag: complete && !found } : {}),
     ...(complete && !found ? { completeDepth: r!.maxDepth } : {}),
     ...(r ? { dpor: { racesAdded: r.racesAdded, fullExpansions: r.fullExpansions, reexplored: r.reexplored } } : {}),
     ...(stoppedReason && !(found && opts.stopAtFirst !== false) ? { stoppedBy: stoppedReason } : {}),

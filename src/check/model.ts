@@ -56,7 +56,7 @@ export interface ModelDef<Config = unknown> {
    * Defaults for exhaustive search of this model, e.g. the fairness bound `maxInformerLag` (see
    * ExhaustiveOptions) for a controller whose own writes retrigger it while its informer lags.
    */
-  readonly exhaustive?: { readonly maxInformerLag?: number };
+  readonly exhaustive?: { readonly maxInformerLag?: number; readonly lagUnit?: 'events' | 'writes' };
   /** Names the class of a violation (e.g. `scenario A`) with final-state evidence, for every report. */
   readonly classify?: Classifier;
 }

@@ -231,6 +231,7 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...defined('statesWithoutPor', sum((s) => s.statesWithoutPor)),
     ...(reports.some((r) => r.stats.complete !== undefined) ? { complete: reports.every((r) => r.stats.complete === true) } : {}),
     ...defined('lagBound', max((s) => s.lagBound)),
+    ...(first.stats.lagUnit ? { lagUnit: first.stats.lagUnit } : {}),
     ...defined('lagPruned', sum((s) => s.lagPruned)),
     ...defined('symmetryRenamings', max((s) => s.symmetryRenamings)),
     ...defined('symmetryChecked', sum((s) => s.symmetryChecked)),

@@ -115,6 +115,8 @@ export interface CheckReport {
     readonly statesWithoutPor?: number;
     /** Exhaustive with a fairness bound: the bound, the states not expanded for it, and whether every state within it was explored. */
     readonly lagBound?: number;
+    /** Set when the bound counts API writes, not watch events (ExhaustiveOptions.lagUnit). */
+    readonly lagUnit?: 'writes';
     readonly lagPruned?: number;
     readonly completeWithinLag?: boolean;
     /**

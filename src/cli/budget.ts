@@ -30,6 +30,7 @@ export interface Coverage {
   readonly complete: boolean;
   /** The fairness bound the search was complete within (ExhaustiveOptions.maxInformerLag), if it pruned anything. */
   readonly lagBound?: number;
+  readonly lagUnit?: 'writes';
   /** States beyond the bound that were not expanded. */
   readonly lagPruned?: number;
   /** Budgets the search ran into (empty when complete). */
@@ -45,7 +46,7 @@ export function searchCoverage(report: CheckReport, b: Budgets): Coverage {
   const deepest = s.maxDepth ?? 0;
   if (s.complete === true) return { complete: true, budgets: [], coveredDepth: known ?? deepest };
   // Only the fairness bound pruned: complete within it (a stated model assumption, not a budget).
-  if (s.completeWithinLag === true) return { complete: true, budgets: [], coveredDepth: known ?? deepest, lagBound: s.lagBound, lagPruned: s.lagPruned };
+  if (s.completeWithinLag === true) return { complete: true, budgets: [], coveredDepth: known ?? deepest, lagBound: s.lagBound, ...(s.lagUnit ? { lagUnit: s.lagUnit } : {}), lagPruned: s.lagPruned };
   const budgets: Budget[] = [];
   if ((s.states ?? 0) >= b.maxStates) budgets.push('states');
   if (b.maxTimeMs !== undefined && s.durationMs >= b.maxTimeMs) budgets.push('time');
@@ -62,7 +63,7 @@ export function searchCoverage(report: CheckReport, b: Budgets): Coverage {
 /** The line saying a search was complete only within the fairness bound, if it was. */
 export function describeLagBound(c: Coverage): string | undefined {
   if (c.lagBound === undefined || !c.lagPruned) return undefined;
-  return `complete within the fairness bound: informers at most ${c.lagBound} events behind (--max-lag); ${formatCount(c.lagPruned)} states beyond it not expanded`;
+  return `complete within the fairness bound: informers at most ${c.lagBound} ${c.lagUnit ?? 'events'} behind (--max-lag); ${formatCount(c.lagPruned)} states beyond it not expanded`;
 }
 
 /** Lines for the report of an incomplete search. */

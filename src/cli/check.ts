@@ -44,6 +44,8 @@ export const EXPLORE_OPTIONS: OptionSpec = {
   'max-states': { type: 'string' },
   'max-time': { type: 'string' },
   'max-lag': { type: 'string' },
+  'lag-unit': { type: 'string' },
+  'exact-time': { type: 'boolean' },
   shortest: { type: 'boolean' },
   'no-por': { type: 'boolean' },
   por: { type: 'string' },
@@ -250,6 +252,8 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   if (porKind === 'source-dpor' && workers !== undefined && workers > 1) throw new UsageError('--por source-dpor runs in one worker (drop --workers)');
   const lagArg = str(p, 'max-lag');
   const maxInformerLag = lagArg === 'off' ? null : int(p, 'max-lag', 1);
+  const lagUnit = oneOf(p, 'lag-unit', ['events', 'writes'] as const);
+  if (lagUnit && lagArg === 'off') throw new UsageError('--lag-unit needs a bound (drop --max-lag off)');
   const progress = new ProgressLine(io);
   const budget = maxStates ?? 2_000_000;
   let last = { states: 0, transitions: 0, depth: 0 };
@@ -267,6 +271,8 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
     ...(bool(p, 'symmetry') ? { symmetry: true } : {}),
     ...(clock ? { clock } : {}),
     ...(maxInformerLag !== undefined ? { maxInformerLag } : {}),
+    ...(lagUnit ? { lagUnit } : {}),
+    ...(bool(p, 'exact-time') ? { exactTime: true } : {}),
     ...(shard ? { shard } : {}),
     onProgress: (x: ExploreProgress) => {
       last = { states: x.states, transitions: x.transitions, depth: x.depth };

@@ -62,6 +62,8 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
   --scenario NAME|FILE  a named scenario or a scenario .yaml file (default: generated ones)
   --property P          check only this property (repeatable; default all)
   --out FILE            trace file for a counterexample (default kuberace-counterexample.json)
+  --exact-time          key states by exact times and backoff counters, not the idle-clock time
+                        abstraction (which keeps only the order of pending timers)
   --workers N           split the runs over N worker threads
   --shard i/n           run only shard i of n (CI matrix jobs; 1-based)
   --no-minimize         keep fast-check's shrunk counterexample as it is
@@ -89,6 +91,9 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
   --clock idle|any      when time may pass (default idle: only when nothing else can happen)
   --max-lag N|off       fairness bound: do not expand states where an informer is more than N
                         events behind (default: the model's, kube-ovn 6); the result says so
+  --lag-unit events|writes
+                        what --max-lag counts: watch events (default) or API writes not fully
+                        delivered (the kubelet's grace-0 pod delete is one write, two events)
   --workers N           split the root branches over N worker threads
   --shard i/n           explore only shard i of n of the root branches (1-based)
   --property P          check only this property (repeatable; default all)

@@ -42,7 +42,7 @@ export const MATRIX_OPTIONS: OptionSpec = {
 export interface MatrixCell {
   readonly best?: Finding;
   /** Exhaustive searches that completed without violating the property: scenario, states and the fairness bound it was complete within. */
-  readonly provedOn: ReadonlyArray<{ readonly scenario: string; readonly states: number; readonly lagBound?: number }>;
+  readonly provedOn: ReadonlyArray<{ readonly scenario: string; readonly states: number; readonly lagBound?: number; readonly lagUnit?: 'writes' }>;
   readonly runs: number;
   readonly states: number;
   readonly timeBudgetHit: boolean;
@@ -73,14 +73,14 @@ export function provedOnFor(outcomes: readonly SearchOutcome[], prop: string, at
   return outcomes
     .filter((o) => o.mode === 'exhaustive' && o.complete && o.holding.includes(prop) && !o.findings.some((f) => f.kind === 'engine'))
     .filter((o) => !(atStable && o.stableStates === 0))
-    .map((o) => ({ scenario: o.scenario, states: o.states, ...(o.lagBound !== undefined ? { lagBound: o.lagBound } : {}) }));
+    .map((o) => ({ scenario: o.scenario, states: o.states, ...(o.lagBound !== undefined ? { lagBound: o.lagBound } : {}), ...(o.lagUnit ? { lagUnit: o.lagUnit } : {}) }));
 }
 
 function cellText(c: MatrixCell): string {
   if (c.best) return `✗ ${c.best.classification ? `${c.best.classification.label}: ` : ''}${c.best.steps} steps (${c.best.mode}, ${c.best.scenario})`;
   const cut = c.timeBudgetHit ? ' (time budget)' : '';
   if (c.provedOn.length) {
-    const within = (x: { lagBound?: number }) => (x.lagBound !== undefined ? `, lag ≤ ${x.lagBound}` : '');
+    const within = (x: { lagBound?: number; lagUnit?: 'writes' }) => (x.lagBound !== undefined ? `, lag ≤ ${x.lagBound}${x.lagUnit ? ' writes' : ''}` : '');
     return `✓ holds for ${c.provedOn.map((x) => `${x.scenario}, ${formatCount(x.states)} states${within(x)}`).join('; ')}${cut}`;
   }
   const parts = [`${formatCount(c.runs)} runs`];

@@ -36,6 +36,8 @@ export interface SearchOutcome {
   readonly complete: boolean;
   /** Exhaustive: the fairness bound the search was complete within, when it pruned states. */
   readonly lagBound?: number;
+  /** Set when that bound counts API writes (ExhaustiveOptions.lagUnit). */
+  readonly lagUnit?: 'writes';
   /** Exhaustive: some search stopped at the time budget (the state count then depends on the machine). */
   readonly timeBudgetHit: boolean;
   /** Exhaustive: stable states the last search reached (none: its `atStable` passes are vacuous). */
@@ -71,6 +73,7 @@ export function searchProperties(
   let complete = false;
   let timeBudgetHit = false;
   let lagBound: number | undefined;
+  let lagUnit: 'writes' | undefined;
   let durationMs = 0;
   let stableStates: number | undefined;
   while (remaining.length) {
@@ -101,7 +104,10 @@ export function searchProperties(
     if (r.result === 'holds' || !r.violation || !r.counterexample) {
       complete = r.stats.complete === true || r.stats.completeWithinLag === true;
       stableStates = r.stats.stableStates;
-      if (r.stats.complete !== true && r.stats.completeWithinLag === true) lagBound = r.stats.lagBound;
+      if (r.stats.complete !== true && r.stats.completeWithinLag === true) {
+        lagBound = r.stats.lagBound;
+        lagUnit = r.stats.lagUnit;
+      }
       break;
     }
     const v = r.violation;
@@ -128,6 +134,7 @@ export function searchProperties(
     states,
     complete,
     ...(lagBound !== undefined ? { lagBound } : {}),
+    ...(lagUnit ? { lagUnit } : {}),
     ...(stableStates !== undefined ? { stableStates } : {}),
     timeBudgetHit,
     durationMs,

@@ -91,6 +91,7 @@ const T_OK = hashString('ok');
 const T_THROWN = hashString('thrown');
 const T_INITIAL = hashString('initial');
 const T_TOMBSTONE = hashString('tombstone');
+const T_JOINED = hashString('joined');
 const T_NONE = hashString('-');
 const T_TAG_R = hashString('R');
 const T_TAG_U = hashString('U');
@@ -250,6 +251,7 @@ function informerCanon(inf: InformerState): Canon {
     m.mix(canon(ev.object));
     m.mix(ev.initial ? T_INITIAL : T_NONE);
     m.mix(ev.tombstone ? T_TOMBSTONE : T_NONE);
+    if (ev.joined) m.mix(T_JOINED);
   }
   m.mixNumber(pending.length);
   m.mixNumber(inf.unsynced);

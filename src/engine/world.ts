@@ -15,6 +15,12 @@ export interface PendingEvent {
   readonly initial?: boolean;
   /** DeletedFinalStateUnknown from a relist (W3). */
   readonly tombstone?: boolean;
+  /**
+   * Emitted by the same API request as the event before it in this stream, for the same key
+   * (D9: the kubelet's grace-0 delete of a pod is MODIFIED then DELETED). Only the fairness bound
+   * counted in writes reads it (check/state-kind.ts).
+   */
+  readonly joined?: true;
 }
 
 export interface InformerState {

@@ -157,6 +157,23 @@ describe('explore', () => {
     expect(held.stdout).toMatch(/^✓ kube-ovn\/v1\.12\.28, scenario subnet-held-by-live-pod: .*\n {2}exhaustive search: 1,615 states, [\d,]+ transitions, 4 stable, /);
   });
 
+  it('--lag-unit writes counts API writes (D9: the kubelet delete is one): serialized-idle settles within lag <= 1; a bad unit is a one-line error', async () => {
+    const base = ['explore', 'kube-ovn', '--variant', 'fix2+fix4', '--scenario', 'serialized-idle', '--max-lag', '1'];
+    const events = await run([...base, '--json'], { cwd: dir });
+    expect(JSON.parse(events.stdout).stats.stableStates).toBe(0);
+    const writes = await run([...base, '--lag-unit', 'writes'], { cwd: dir });
+    expect(writes.code).toBe(0);
+    expect(writes.stdout).toMatch(/^✓ kube-ovn\/fix2\+fix4, scenario serialized-idle: .*\n {2}exhaustive search: [\d,]+ states, [\d,]+ transitions, 1 stable, /);
+    expect(writes.stdout).toMatch(/complete within the fairness bound: informers at most 1 writes behind \(--max-lag\)/);
+    const bad = await run([...base, '--lag-unit', 'requests'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/lag-unit/);
+    const off = await run(['explore', 'kube-ovn', '--scenario', 'serialized-idle', '--max-lag', 'off', '--lag-unit', 'writes'], { cwd: dir });
+    expect(off.code).toBe(2);
+    expect(off.stderr).toMatch(/--lag-unit needs a bound/);
+  });
+
   it('--shortest, --no-por, --max-depth, --shard and --clock are accepted', async () => {
     const base = ['explore', 'kube-ovn', '--variant', 'master', '--scenario', 'single-network', '--property', 'ip-outlives-pod-and-subnet', '--json'];
     for (const extra of [['--shortest', '--max-states', '200'], ['--no-por', '--max-states', '200'], ['--max-depth', '5'], ['--shard', '1/2', '--max-states', '200'], ['--clock', 'any', '--max-states', '200'], ['--max-time', '0.5']]) {
