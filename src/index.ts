@@ -126,6 +126,7 @@ export type { RandomOptions, CheckReport } from './check/random.ts';
 export { checkExhaustive } from './check/exhaustive.ts';
 export type { ExhaustiveOptions, ExploreProgress } from './check/exhaustive.ts';
 export type { Symmetry } from './check/symmetry.ts';
+export type { LagUnit } from './check/state-kind.ts';
 export type { Violation } from './check/execute.ts';
 export {
   kuberaceProperty,

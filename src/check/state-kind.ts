@@ -30,6 +30,13 @@ export function classifyState(ctx: CheckContext, world: World, actions: readonly
  * or `writes` (API requests whose events are not all delivered yet). They differ where one
  * request emits two events to one informer — the kubelet's grace-0 delete of a pod, MODIFIED then
  * DELETED (D9) — so that counted in events, a bound of 1 never lets a pod go away.
+ *
+ * @example
+ * ```ts
+ * import { checkExhaustive } from 'kuberace';
+ * // Informers at most one API write behind: a pod's two-event delete counts once.
+ * checkExhaustive(model, { maxInformerLag: 1, lagUnit: 'writes' });
+ * ```
  */
 export type LagUnit = 'events' | 'writes';
 

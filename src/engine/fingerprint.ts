@@ -14,7 +14,10 @@
  * - `time-abstract` (exhaustive search): the clock, per-item failure counts, the token bucket
  *   and timer due times are left out, but the relative order of all pending timers is kept —
  *   with the clock advancing only when the system is idle, that order is what decides which
- *   retry or periodic task runs next; without it a retry loop would make states unbounded;
+ *   retry or periodic task runs next; without it a retry loop would make states unbounded.
+ *   It is not a bisimulation: a timer's distance from now is gone, so two merged worlds can
+ *   differ in whether it fires before a timer set later (a 30 s AddAfter and a 5 ms backoff).
+ *   `exactTime` searches without it; the soundness suite compares the two;
  * - `ignore-time` (stability): as time-abstract but without even the order: two worlds that
  *   differ only there are the same stable state.
  *
