@@ -62,8 +62,6 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
   --scenario NAME|FILE  a named scenario or a scenario .yaml file (default: generated ones)
   --property P          check only this property (repeatable; default all)
   --out FILE            trace file for a counterexample (default kuberace-counterexample.json)
-  --exact-time          key states by exact times and backoff counters, not the idle-clock time
-                        abstraction (which keeps only the order of pending timers)
   --workers N           split the runs over N worker threads
   --shard i/n           run only shard i of n (CI matrix jobs; 1-based)
   --no-minimize         keep fast-check's shrunk counterexample as it is
@@ -94,6 +92,8 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
   --lag-unit events|writes
                         what --max-lag counts: watch events (default) or API writes not fully
                         delivered (the kubelet's grace-0 pod delete is one write, two events)
+  --exact-time          key states by exact times and backoff counters, not the idle-clock time
+                        abstraction (which keeps only the order of pending timers)
   --workers N           split the root branches over N worker threads
   --shard i/n           explore only shard i of n of the root branches (1-based)
   --property P          check only this property (repeatable; default all)
