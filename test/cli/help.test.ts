@@ -28,6 +28,12 @@ function flagsIn(help: string): Set<string> {
 }
 
 describe('kuberace help <command>', () => {
+  test('the list above is every command the CLI knows', async () => {
+    const r = await run([]);
+    const known = /known: ([a-z, ]+), help;/.exec(r.stderr)?.[1].split(', ');
+    expect(known?.sort()).toEqual(commands.map(([c]) => c).sort());
+  });
+
   test.each(commands)('%s: every parsed option is documented and every documented one is parsed', async (command, spec) => {
     const r = await run(['help', command]);
     expect(r.code).toBe(0);
