@@ -120,7 +120,8 @@ global options: --model FILE, --debug (stack traces of internal errors), --versi
 
   --scenario NAME       random search on these scenarios (repeatable; default all named)
   --exhaustive NAME     exhaustive search on these (repeatable; default single-network,
-                        one-attachment, serialized where the model has them; "none" for none)
+                        one-attachment, serialized where the model has them; "none" for none);
+                        NAME@K within lag <= K events, NAME@Kw within lag <= K writes
   --variant V           only these variants (repeatable; default all)
   --property P          only these properties (repeatable; default all safety properties)
   --runs N              random runs per scenario (default 200)

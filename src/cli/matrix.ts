@@ -19,7 +19,7 @@ import { type CliIo, stdoutStyle } from './io.ts';
 import type { ModelCatalog } from './models.ts';
 import { shellCommand } from './shell.ts';
 import { ProgressLine, formatCount, formatDuration, stopwatch } from './progress.ts';
-import { type Finding, type SearchOutcome, searchProperties, shortestFindings } from './search.ts';
+import { type Finding, type LagChoice, type SearchOutcome, searchProperties, shortestFindings } from './search.ts';
 
 export const BEGIN = '<!-- matrix:begin -->';
 export const END = '<!-- matrix:end -->';
@@ -58,6 +58,36 @@ export interface MatrixResult {
   readonly engineFailures: readonly (Finding & { readonly variant: string })[];
 }
 
+/** One exhaustive search of the matrix: a scenario, and the fairness bound if not the model's. */
+export interface ExhaustiveEntry {
+  readonly scenario: string;
+  readonly lag?: LagChoice;
+}
+
+/**
+ * `--exhaustive NAME` (the model's fairness bound), `NAME@K` (informers at most K watch events
+ * behind) or `NAME@Kw` (at most K writes): the same scenario may be searched under several bounds.
+ */
+export function exhaustiveEntries(model: ModelDef<any>, given: readonly string[], all: readonly string[]): ExhaustiveEntry[] {
+  return given.map((g) => {
+    const at = g.lastIndexOf('@');
+    const scenario = at < 0 ? g : g.slice(0, at);
+    names(model, [scenario], all, 'scenario');
+    if (at < 0) return { scenario };
+    const m = /^([1-9][0-9]{0,5})(w?)$/.exec(g.slice(at + 1));
+    if (!m) throw new UsageError(`--exhaustive ${g}: after "@" give the fairness bound, K watch events (e.g. ${scenario}@2) or K writes (${scenario}@1w), K >= 1`);
+    return { scenario, lag: { max: Number(m[1]), unit: m[2] ? 'writes' : 'events' } };
+  });
+}
+
+function lagText(l: LagChoice): string {
+  return `lag ≤ ${l.max} ${l.unit === 'writes' ? (l.max === 1 ? 'write' : 'writes') : l.max === 1 ? 'event' : 'events'}`;
+}
+
+function entryText(e: ExhaustiveEntry): string {
+  return e.lag ? `${e.scenario} (${lagText(e.lag)})` : e.scenario;
+}
+
 function names(model: ModelDef<any>, given: readonly string[], all: readonly string[], what: string): string[] {
   for (const g of given) {
     if (!all.includes(g)) throw new UsageError(`unknown ${what} "${g}" of model ${model.name} (known: ${all.join(', ')})`);
@@ -77,10 +107,10 @@ export function provedOnFor(outcomes: readonly SearchOutcome[], prop: string, at
 }
 
 function cellText(c: MatrixCell): string {
-  if (c.best) return `✗ ${c.best.classification ? `${c.best.classification.label}: ` : ''}${c.best.steps} steps (${c.best.mode}, ${c.best.scenario})`;
+  if (c.best) return `✗ ${c.best.classification ? `${c.best.classification.label}: ` : ''}${c.best.steps} steps (${c.best.mode}, ${c.best.scenario}${c.best.within ? `, ${lagText(c.best.within)}` : ''})`;
   const cut = c.timeBudgetHit ? ' (time budget)' : '';
   if (c.provedOn.length) {
-    const within = (x: { lagBound?: number; lagUnit?: 'writes' }) => (x.lagBound !== undefined ? `, lag ≤ ${x.lagBound}${x.lagUnit ? ' writes' : ''}` : '');
+    const within = (x: { lagBound?: number; lagUnit?: 'writes' }) => (x.lagBound !== undefined ? `, ${lagText({ max: x.lagBound, unit: x.lagUnit ?? 'events' })}` : '');
     return `✓ holds for ${c.provedOn.map((x) => `${x.scenario}, ${formatCount(x.states)} states${within(x)}`).join('; ')}${cut}`;
   }
   const parts = [`${formatCount(c.runs)} runs`];
@@ -113,7 +143,7 @@ export function matrixMarkdown(model: ModelDef<any>, r: MatrixResult, header: st
   for (const v of r.variants) lines.push(`- \`${md(v)}\`: ${md(model.variants[v].description)}`);
   lines.push(
     '',
-    `A ✗ cell is the shortest counterexample found; rerun it with \`kuberace check ${who} --variant V --scenario S --property P\` (random) or \`kuberace explore ${who} --variant V --scenario S --property P\` (exhaustive), then \`kuberace replay\` the trace it writes. A ✓ cell is proved only where it says "holds for": that exhaustive search covered every interleaving of that scenario (time abstracted: the clock advances only when nothing else can happen; "lag ≤ K": within the fairness bound that no informer falls more than K watch events behind); elsewhere no violation was found within the budget. A ✗ cell names the model's class of the counterexample (for kube-ovn: scenario A, scenario B as reported at V4USED=0, a stale status at V4USED≥1 with no IP CR, an IP CR stuck terminating, ...), judged from its final state.`,
+    `A ✗ cell is the shortest counterexample found; rerun it with \`kuberace check ${who} --variant V --scenario S --property P\` (random) or \`kuberace explore ${who} --variant V --scenario S --property P\` (exhaustive; for a cell that names a lag bound add \`--max-lag K\`, and \`--lag-unit writes\` for one counted in writes), then \`kuberace replay\` the trace it writes. A ✓ cell is proved only where it says "holds for": that exhaustive search covered every interleaving of that scenario (time abstracted: the clock advances only when nothing else can happen; "lag ≤ K events": within the fairness bound that no informer falls more than K watch events behind; "lag ≤ K writes": more than K API writes, a write's events to one informer counting once); elsewhere no violation was found within the budget. A ✗ cell names the model's class of the counterexample (for kube-ovn: scenario A, scenario B as reported at V4USED=0, a stale status at V4USED≥1 with no IP CR, an IP CR stuck terminating, ...), judged from its final state.`,
   );
   return lines.join('\n');
 }
@@ -137,7 +167,11 @@ export function matrixCommand(args: readonly string[], io: CliIo, catalog: Model
   const allScenarios = Object.keys(model.scenarios);
   const scenarios = names(model, strs(p, 'scenario'), allScenarios, 'scenario');
   const exGiven = strs(p, 'exhaustive');
-  const exhaustive = exGiven.includes('none') ? [] : exGiven.length ? names(model, exGiven, allScenarios, 'scenario') : SMALL_SCENARIOS.filter((s) => allScenarios.includes(s) && (strs(p, 'scenario').length === 0 || scenarios.includes(s)));
+  const exhaustive: ExhaustiveEntry[] = exGiven.includes('none')
+    ? []
+    : exGiven.length
+      ? exhaustiveEntries(model, exGiven, allScenarios)
+      : SMALL_SCENARIOS.filter((s) => allScenarios.includes(s) && (strs(p, 'scenario').length === 0 || scenarios.includes(s))).map((scenario) => ({ scenario }));
   const variants = names(model, strs(p, 'variant'), Object.keys(model.variants), 'variant');
   for (const x of strs(p, 'property')) propertyOf(model, x);
   const properties = names(model, strs(p, 'property'), model.properties.filter((x) => x.kind !== 'sometimes').map((x) => x.name), 'safety property');
@@ -174,9 +208,10 @@ export function matrixCommand(args: readonly string[], io: CliIo, catalog: Model
       outcomes.push(searchProperties(model, v, s, properties, 'random', { runs, seed }));
       done++;
     }
-    for (const s of exhaustive) {
-      progress.update(`matrix: ${v} exhaustive ${s} — ${progress.rate(done, 'searches', jobs)}`, true);
-      outcomes.push(searchProperties(model, v, s, properties, 'exhaustive', { maxStates, maxDepth, maxTimeMs }));
+    for (const e of exhaustive) {
+      progress.update(`matrix: ${v} exhaustive ${entryText(e)} — ${progress.rate(done, 'searches', jobs)}`, true);
+      const lag = e.lag ? { maxInformerLag: e.lag.max, lagUnit: e.lag.unit } : {};
+      outcomes.push(searchProperties(model, v, e.scenario, properties, 'exhaustive', { maxStates, maxDepth, maxTimeMs, ...lag }));
       done++;
     }
     const best = shortestFindings(outcomes.map((o) => ({ ...o, findings: o.findings.filter((f) => f.kind !== 'engine') })));
@@ -203,7 +238,7 @@ export function matrixCommand(args: readonly string[], io: CliIo, catalog: Model
   const header =
     `Generated by \`${command}\` (kuberace ${version()}): random search with ${formatCount(runs)} runs and seed ${seed} on ${scenarios.length ? scenarios.join(', ') : 'no scenario'}; ` +
     (exhaustive.length
-      ? `exhaustive search (DFS with partial-order reduction) on ${exhaustive.join(', ')} with at most ${formatCount(maxStates)} states, depth ${maxDepth} and ${formatDuration(maxTimeMs)} per search.`
+      ? `exhaustive search (DFS with partial-order reduction) on ${exhaustive.map(entryText).join(', ')} with at most ${formatCount(maxStates)} states, depth ${maxDepth} and ${formatDuration(maxTimeMs)} per search.`
       : 'no exhaustive search.');
   const text = spliceMatrix(existing, matrixMarkdown(model, result, header, catalog.argsOf(model.name)), model.name);
   try {

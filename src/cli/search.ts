@@ -21,6 +21,14 @@ export interface Finding {
   readonly trace: TraceFile;
   /** The model's class of the violation (e.g. `scenario A`), with its final-state evidence. */
   readonly classification?: Classification;
+  /** An exhaustive search run within a fairness bound the caller chose (rerun it with the same bound). */
+  readonly within?: LagChoice;
+}
+
+/** A fairness bound chosen for one search: informers at most `max` events (or writes) behind. */
+export interface LagChoice {
+  readonly max: number;
+  readonly unit: 'events' | 'writes';
 }
 
 export interface SearchOutcome {
@@ -52,6 +60,9 @@ export interface SearchBudget {
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly maxTimeMs?: number;
+  /** Exhaustive only: the fairness bound (default: the model's) and what it counts. */
+  readonly maxInformerLag?: number;
+  readonly lagUnit?: 'events' | 'writes';
 }
 
 export const GENERATED = 'generated';
@@ -96,6 +107,8 @@ export function searchProperties(
         maxStates: budget.maxStates ?? 20_000,
         ...(budget.maxDepth !== undefined ? { maxDepth: budget.maxDepth } : {}),
         ...(budget.maxTimeMs !== undefined ? { maxTimeMs: budget.maxTimeMs } : {}),
+        ...(budget.maxInformerLag !== undefined ? { maxInformerLag: budget.maxInformerLag } : {}),
+        ...(budget.lagUnit !== undefined ? { lagUnit: budget.lagUnit } : {}),
       });
       states += r.stats.states ?? 0;
       if (budget.maxTimeMs !== undefined && r.stats.durationMs >= budget.maxTimeMs) timeBudgetHit = true;
@@ -119,6 +132,7 @@ export function searchProperties(
       mode,
       scenario: name,
       trace: r.counterexample,
+      ...(mode === 'exhaustive' && budget.maxInformerLag !== undefined ? { within: { max: budget.maxInformerLag, unit: budget.lagUnit ?? 'events' } } : {}),
       ...(v.classification ? { classification: v.classification } : {}),
     });
     if (v.kind === 'engine' || !remaining.includes(v.property)) break;

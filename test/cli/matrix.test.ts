@@ -2,7 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BEGIN, END, provedOnFor, spliceMatrix } from '../../src/cli/matrix.ts';
+import { BEGIN, END, exhaustiveEntries, provedOnFor, spliceMatrix } from '../../src/cli/matrix.ts';
+import { UsageError } from '../../src/check/model.ts';
+import { models } from '../../models/index.ts';
 import type { SearchOutcome } from '../../src/cli/search.ts';
 import { expectUsageError, run, tempDir } from './helpers.ts';
 
@@ -77,5 +79,37 @@ describe('matrix: what counts as proved', () => {
   });
   it('incomplete, violated and random searches prove nothing', () => {
     expect(provedOnFor([outcome({ complete: false, stableStates: 2 }), outcome({ holding: [], stableStates: 2 }), outcome({ mode: 'random', stableStates: 2 })], 'p', true)).toEqual([]);
+  });
+});
+
+describe('matrix: exhaustive searches within a chosen fairness bound', () => {
+  it('NAME@K and NAME@Kw search within K events or K writes, and each cell says which bound it is proved within', async () => {
+    const r = await run(
+      ['matrix', 'kube-ovn', '--variant', 'fix2+fix4', '--scenario', 'serialized-idle', '--runs', '5', '--exhaustive', 'serialized-idle@1', '--exhaustive', 'serialized-idle@1w',
+        '--property', 'ip-outlives-pod-and-subnet', '--property', 'no-duplicate-address', '--out', 'bounded.md'],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'bounded.md'), 'utf8');
+    expect(md).toContain('exhaustive search (DFS with partial-order reduction) on serialized-idle (lag ≤ 1 event), serialized-idle (lag ≤ 1 write) with');
+    // Within 1 event no run settles (the grace-0 pod delete is 2 events, D9): only the always property is proved there.
+    expect(md).toMatch(/\| `fix2\+fix4` \| ✓ holds for serialized-idle, [\d,]+ states, lag ≤ 1 write \| ✓ holds for serialized-idle, [\d,]+ states, lag ≤ 1 event; serialized-idle, [\d,]+ states, lag ≤ 1 write \|/);
+    expect(md).toContain('add `--max-lag K`, and `--lag-unit writes` for one counted in writes');
+  });
+
+  it('parses the bound after @ and rejects a malformed one', () => {
+    const m = models['kube-ovn'];
+    const all = Object.keys(m.scenarios);
+    expect(exhaustiveEntries(m, ['single-network', 'single-network@2', 'two-pods@1w'], all)).toEqual([
+      { scenario: 'single-network' },
+      { scenario: 'single-network', lag: { max: 2, unit: 'events' } },
+      { scenario: 'two-pods', lag: { max: 1, unit: 'writes' } },
+    ]);
+    for (const bad of ['single-network@0', 'single-network@', 'single-network@1x', 'single-network@w']) expect(() => exhaustiveEntries(m, [bad], all)).toThrow(UsageError);
+    expect(() => exhaustiveEntries(m, ['nope@1w'], all)).toThrow(/unknown scenario "nope"/);
+  });
+
+  it('a malformed bound is a one-line usage error before any search', async () => {
+    expectUsageError(await run(['matrix', 'kube-ovn', '--exhaustive', 'single-network@1e', '--out', 'never.md'], { cwd: dir }), /--exhaustive single-network@1e: after "@" give the fairness bound/);
   });
 });
