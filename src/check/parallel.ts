@@ -63,6 +63,14 @@ export interface ParallelOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * A worker ran out of JS heap. V8's heap limit (by default about a quarter of the memory, at
+ * most ~4 GB) applies to every worker thread; `NODE_OPTIONS=--max-old-space-size=MB` raises it.
+ */
+export class OutOfMemoryError extends Error {
+  override readonly name = 'OutOfMemoryError';
+}
+
 /** A parallel check stopped through its abort signal (Ctrl-C in the CLI). */
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError';
@@ -367,7 +375,10 @@ function runShards(
         if (stop(m.report)) return finish(undefined, m.report);
         if (finished === n) finish();
       });
-      w.on('error', (e) => finish(rebuildError({ name: e.name, message: e.message, stack: e.stack }, i)));
+      w.on('error', (e) => {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') return finish(new OutOfMemoryError(`kuberace worker ${i} ran out of JS heap`));
+        finish(rebuildError({ name: e.name, message: e.message, stack: e.stack }, i));
+      });
       w.on('exit', (code) => {
         if (!reported && !settled) finish(new Error(`kuberace worker ${i} exited with code ${code} before reporting`));
       });

@@ -12,7 +12,8 @@ import { checkedProperties, namedTrace, reportJson, saveTraceWithFallback, scena
 import { shellCommand } from './shell.ts';
 import { type Budgets, describeCoverage, describeLagBound, searchCoverage } from './budget.ts';
 import { EXIT_HOLDS, EXIT_INCOMPLETE, EXIT_INTERRUPTED } from './exit-codes.ts';
-import { INTERRUPTED, runSearch } from './interrupt.ts';
+import { INTERRUPTED, OUT_OF_MEMORY, type SearchStop, runSearch } from './interrupt.ts';
+import { getHeapStatistics } from 'node:v8';
 import { rerunCommand } from './rerun.ts';
 import { type CliIo, stdoutStyle } from './io.ts';
 import type { ModelCatalog } from './models.ts';
@@ -195,7 +196,7 @@ export async function checkCommand(args: readonly string[], io: CliIo, catalog: 
     },
   };
   progress.update(`check ${model.name}: ${formatCount(numRuns)} random runs${workers ? ` on ${workers} workers` : ''}…`, true);
-  let outcome: CheckReport | typeof INTERRUPTED;
+  let outcome: CheckReport | SearchStop;
   try {
     outcome = await runSearch(io, catalog, model, workers, {
       inProcess: () => checkRandom(model, opts),
@@ -206,10 +207,10 @@ export async function checkCommand(args: readonly string[], io: CliIo, catalog: 
   }
   const json = bool(p, 'json');
   const properties = checkedProperties(model, props);
-  if (outcome === INTERRUPTED) {
+  if (outcome === INTERRUPTED || outcome === OUT_OF_MEMORY) {
     const where = choice.name ? `scenario ${choice.name}` : 'generated scenarios';
     const repeat = rerunCommand('check', [...catalog.argsOf(model.name), model.name], p, CHECK_OPTIONS, { set: { seed: String(seed) } });
-    return interrupted(io, json, {
+    return interrupted(io, json, outcome, {
       head: `${model.name}/${variant ?? Object.keys(model.variants)[0]}, ${where}: no violation of ${properties.join(', ')} in the runs done`,
       covered: `random search: at least ${formatCount(runsDone)} of ${formatCount(numRuns)} runs, seed ${seed}, ${formatDuration(progress.elapsed())}`,
       rerun: repeat,
@@ -256,7 +257,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   if (lagUnit && lagArg === 'off') throw new UsageError('--lag-unit needs a bound (drop --max-lag off)');
   const progress = new ProgressLine(io);
   const budget = maxStates ?? 2_000_000;
-  let last = { states: 0, transitions: 0, depth: 0 };
+  let last: { states: number; transitions: number; depth: number; completeDepth?: number } = { states: 0, transitions: 0, depth: 0 };
   const opts = {
     ...(variant !== undefined ? { variant } : {}),
     ...(props.length ? { properties: props } : {}),
@@ -275,7 +276,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
     ...(bool(p, 'exact-time') ? { exactTime: true } : {}),
     ...(shard ? { shard } : {}),
     onProgress: (x: ExploreProgress) => {
-      last = { states: x.states, transitions: x.transitions, depth: x.depth };
+      last = { states: x.states, transitions: x.transitions, depth: x.depth, ...(x.completeDepth !== undefined ? { completeDepth: x.completeDepth } : {}) };
       const covered = x.completeDepth !== undefined ? `, complete to depth ${x.completeDepth}` : '';
       const frontier = x.frontier !== undefined ? `, ${x.phase === 'bfs' ? 'BFS' : 'DFS'} frontier ${formatCount(x.frontier)}` : '';
       const rss = `, ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB`;
@@ -283,7 +284,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
     },
   };
   progress.update(`explore ${model.name}: starting…`, true);
-  let outcome: CheckReport | typeof INTERRUPTED;
+  let outcome: CheckReport | SearchStop;
   try {
     outcome = await runSearch(io, catalog, model, workers, {
       inProcess: () => checkExhaustive(model, opts),
@@ -294,15 +295,16 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   }
   const json = bool(p, 'json');
   const properties = checkedProperties(model, props);
-  if (outcome === INTERRUPTED) {
+  if (outcome === INTERRUPTED || outcome === OUT_OF_MEMORY) {
     const v = variant ?? Object.keys(model.variants)[0];
-    return interrupted(io, json, {
+    const depthCovered = last.completeDepth !== undefined ? `every path of up to ${last.completeDepth} steps checked` : 'no depth is known to be covered completely';
+    return interrupted(io, json, outcome, {
       head: `${model.name}/${v}, scenario ${choice.name}: no violation of ${properties.join(', ')} in the states explored`,
       covered: `exhaustive search: ${
         last.states
           ? `at least ${formatCount(last.states)} states, ${formatCount(last.transitions)} transitions, depth ${last.depth} (as last reported)`
           : 'fewer than 10,000 states (the search reports every 10,000)'
-      }, ${formatDuration(progress.elapsed())}; incomplete, no depth is known to be covered completely`,
+      }, ${formatDuration(progress.elapsed())}; incomplete, ${depthCovered}`,
       rerun: rerunCommand('explore', [...catalog.argsOf(model.name), model.name], p, EXPLORE_OPTIONS),
       data: { model: model.name, variant: v, mode: 'exhaustive', scenario: choice.name ?? null, properties, stats: { ...last, durationMs: progress.elapsed(), complete: false } },
     });
@@ -319,13 +321,18 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
 }
 
 /** After Ctrl-C: what was covered (TLC prints it too), as text or one JSON object; exit 130. */
-function interrupted(io: CliIo, json: boolean, s: { head: string; covered: string; rerun: string; data: Record<string, unknown> }): number {
+function interrupted(io: CliIo, json: boolean, stop: SearchStop, s: { head: string; covered: string; rerun: string; data: Record<string, unknown> }): number {
+  const oom = stop === OUT_OF_MEMORY;
+  const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const hint = `lower --max-states, or raise the JS heap limit (${formatCount(heapMb)} MB): NODE_OPTIONS=--max-old-space-size=MB`;
   if (json) {
     const { stats, ...rest } = s.data;
-    io.stdout(`${JSON.stringify({ ...rest, result: 'interrupted', stats }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...rest, result: oom ? 'out-of-memory' : 'interrupted', ...(oom ? { heapLimitMb: heapMb } : {}), stats }, null, 2)}\n`);
   } else {
     const style = stdoutStyle(io);
-    io.stdout(`${style.yellow(`⚠ interrupted (Ctrl-C): ${s.head}`)}\n  ${s.covered}\n  run again: ${s.rerun}\n`);
+    const head = oom ? `⚠ out of memory: ${s.head}` : `⚠ interrupted (Ctrl-C): ${s.head}`;
+    io.stdout(`${style.yellow(head)}\n  ${s.covered}\n${oom ? `  ${hint}\n` : ''}  run again: ${s.rerun}\n`);
   }
-  return EXIT_INTERRUPTED;
+  if (oom) io.stderr(`kuberace: out of memory: the search stopped, incomplete; ${hint}\n`);
+  return oom ? EXIT_INCOMPLETE : EXIT_INTERRUPTED;
 }

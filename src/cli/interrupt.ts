@@ -8,12 +8,15 @@
  */
 import type { ModelDef } from '../check/model.ts';
 import { UsageError } from '../check/model.ts';
-import { InterruptedError, type ModelRef } from '../check/parallel.ts';
+import { InterruptedError, type ModelRef, OutOfMemoryError } from '../check/parallel.ts';
 import type { CheckReport } from '../check/random.ts';
 import type { CliIo } from './io.ts';
 import type { ModelCatalog } from './models.ts';
 
 export const INTERRUPTED = Symbol('interrupted');
+/** A worker ran out of JS heap: the command reports what was covered, as for Ctrl-C. */
+export const OUT_OF_MEMORY = Symbol('out of memory');
+export type SearchStop = typeof INTERRUPTED | typeof OUT_OF_MEMORY;
 
 export interface SearchRunners {
   readonly inProcess: () => CheckReport;
@@ -21,8 +24,16 @@ export interface SearchRunners {
 }
 
 /** Run a search as described in the module comment; `workers` is the --workers value. */
-export async function runSearch(io: CliIo, catalog: ModelCatalog, model: ModelDef<any>, workers: number | undefined, run: SearchRunners): Promise<CheckReport | typeof INTERRUPTED> {
-  if (!io.onInterrupt) return workers ? run.parallel(catalog.refOf(model), workers) : run.inProcess();
+export async function runSearch(io: CliIo, catalog: ModelCatalog, model: ModelDef<any>, workers: number | undefined, run: SearchRunners): Promise<CheckReport | SearchStop> {
+  if (!io.onInterrupt) {
+    if (!workers) return run.inProcess();
+    try {
+      return await run.parallel(catalog.refOf(model), workers);
+    } catch (e) {
+      if (e instanceof OutOfMemoryError) return OUT_OF_MEMORY;
+      throw e;
+    }
+  }
   let ref: ModelRef;
   try {
     ref = catalog.refOf(model);
@@ -40,6 +51,7 @@ export async function runSearch(io: CliIo, catalog: ModelCatalog, model: ModelDe
     return { ...report, stats };
   } catch (e) {
     if (e instanceof InterruptedError) return INTERRUPTED;
+    if (e instanceof OutOfMemoryError) return OUT_OF_MEMORY;
     throw e;
   } finally {
     off();

@@ -71,7 +71,7 @@ describe('explore: complete vs bounded', () => {
 
   it('--help and the README document the exit codes', async () => {
     const h = await run(['--help']);
-    expect(h.stdout).toMatch(/exit codes: 0 all properties hold \(explore: search complete\), 1 a property is violated,\n {2}2 bad usage or input, 3 explore found no violation but a budget cut the search short,/);
+    expect(h.stdout).toMatch(/exit codes: 0 all properties hold \(explore: search complete\), 1 a property is violated,\n {2}2 bad usage or input, 3 no violation found but a budget or the memory cut the search short,/);
     expect((await run(['help', 'explore'])).stdout).toMatch(/exit 3 when nothing was found/);
   });
 });

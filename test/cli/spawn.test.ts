@@ -16,10 +16,10 @@ const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'kuberace-spawn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function node(args: string[]) {
-  const env = { ...process.env };
+function node(args: string[], extraEnv: Record<string, string> = {}, timeout = 60_000) {
+  const env = { ...process.env, ...extraEnv };
   delete env.NO_COLOR;
-  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env, timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,4 +52,20 @@ describe('spawned CLI', () => {
     const lines = a.stdout.split('\n').filter((l) => !/"durationMs"/.test(l));
     expect(lines.join('\n')).toBe(b.stdout.split('\n').filter((l) => !/"durationMs"/.test(l)).join('\n'));
   });
+
+  it('a search that runs out of JS heap says so in one stderr line, reports what it covered, and exits 3 (incomplete), not an internal error', () => {
+    // Source-DPOR keeps a summary per state on the heap; 50 MB (about 100 MB of heap) holds some 10,000-20,000 of them here.
+    const r = node([bin, 'explore', 'kube-ovn', '--variant', 'fix2+fix4', '--scenario', 'single-network', '--por', 'source-dpor', '--max-states', '3000000', '--json'], {
+      NODE_OPTIONS: '--max-old-space-size=50',
+    }, 110_000);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^kuberace: out of memory: the search stopped, incomplete; lower --max-states, or raise the JS heap limit \(\d+ MB\): NODE_OPTIONS=--max-old-space-size=MB\n$/);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+    const out = JSON.parse(r.stdout);
+    expect(out.result).toBe('out-of-memory');
+    expect(out.stats.complete).toBe(false);
+    expect(out.stats.states).toBeGreaterThanOrEqual(10_000);
+    expect(out.heapLimitMb).toBeLessThan(300);
+  }, 120_000);
 });
