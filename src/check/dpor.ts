@@ -161,11 +161,52 @@ type Visited = 'ok' | 'dead' | 'overLag';
 /** A summary: step index → past index (relative to the summarised state). */
 type Summary = Map<number, number>;
 
+/**
+ * A cached state's summary, frozen: (step, past) pairs in the Map's insertion order (the order
+ * races are raised in, kept so that packing changes no search). Equal ones are shared: most
+ * states' subtrees end in a few summaries (about 4 states per distinct summary on
+ * fix2+fix4/single-network), and a Map entry costs several times the 8 bytes of a pair.
+ */
+type PackedSummary = Int32Array;
+
+/** Freezes summaries and sleep sets into shared values: a cached state holds references only. */
+class CacheInterner {
+  private readonly summaries = new Map<string, PackedSummary>();
+  private readonly sleeps = new Map<string, ReadonlySet<string>>();
+
+  summary(m: Summary): PackedSummary {
+    const packed = new Int32Array(m.size * 2);
+    let i = 0;
+    for (const [e, p] of m) {
+      packed[i++] = e;
+      packed[i++] = p;
+    }
+    const key = packed.join(',');
+    const shared = this.summaries.get(key);
+    if (shared) return shared;
+    this.summaries.set(key, packed);
+    return packed;
+  }
+
+  sleep(ids: Iterable<string>): ReadonlySet<string> {
+    const list = [...ids];
+    const key = list.join('\u0000');
+    let shared = this.sleeps.get(key);
+    if (!shared) {
+      shared = new Set(list);
+      this.sleeps.set(key, shared);
+    }
+    return shared;
+  }
+}
+
+const NO_SLEEP: ReadonlySet<string> = new Set();
+
 interface Cached {
   /** The sleep set the state was explored with (its summary covers exactly what that explores). */
   readonly sleep: ReadonlySet<string>;
   /** Undefined: incomplete (inside a cycle), explore again when reached. */
-  readonly summary?: Summary;
+  readonly summary?: PackedSummary;
   /** Not expanded (depth bound, failure, violation): its parent must be expanded fully. */
   readonly dead: boolean;
   /** Over the lag bound: the step into it counts as not enabled (no successor, no full expansion). */
@@ -247,6 +288,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
   const visibility = visibleReads(ctx.properties);
   const visibleProbe: Footprint | undefined = visibility && { reads: [...visibility], writes: [] };
   const interner = new Interner();
+  const frozen = new CacheInterner();
   const visited = new FingerprintTable<Cached>();
   const stats = { states: 0, transitions: 0, maxDepth: 0, depthCut: false, lagPruned: 0, reexplored: 0, racesAdded: 0, fullExpansions: 0 };
   let stoppedBy: 'states' | 'time' | undefined;
@@ -379,9 +421,11 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
   };
 
   /** Race every step of a cached state's summary with the path, as if it ran next. */
-  const racesOfSummary = (summary: Summary) => {
+  const racesOfSummary = (summary: PackedSummary) => {
     const n = stack.length; // every frame's step is on the path, the top frame's leads to the cached state
-    for (const [e, p] of summary) {
+    for (let i = 0; i < summary.length; i += 2) {
+      const e = summary[i];
+      const p = summary[i + 1];
       const fe = interner.evs[e];
       const past = interner.pasts[p];
       const preds = new Uint32Array(words);
@@ -399,8 +443,9 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
             // No path step after m to start with: the initials are among the summary's steps
             // without a past that are independent of the path from m on, and `e` itself.
             addBacktrack(m, fe.id);
-            for (const [x, px] of summary) {
-              if (px !== 0) continue;
+            for (let k2 = 0; k2 < summary.length; k2 += 2) {
+              const x = summary[k2];
+              if (summary[k2 + 1] !== 0) continue;
               const fx = interner.evs[x].cfp;
               let independent = true;
               for (let k = m; k < n && independent; k++) if (compactDependent(interner.evs[stack[k].ev].cfp, fx)) independent = false;
@@ -415,17 +460,19 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
   };
 
   /** Merge a child's summary into its parent's, through the parent's step `e`. */
-  const lift = (into: Summary, e: number, child: Summary) => {
+  const lift = (into: Summary, e: number, child: Summary | PackedSummary | undefined) => {
     const fe = interner.evs[e].cfp;
     const put = (x: number, p: number) => {
       const prev = into.get(x);
       into.set(x, prev === undefined ? p : interner.meet(prev, p));
     };
-    put(e, 0);
-    for (const [x, p] of child) {
+    const liftOne = (x: number, p: number) => {
       const ordered = compactDependent(fe, interner.evs[x].cfp) || (p !== 0 && compactDependent(fe, interner.pasts[p]));
       put(x, ordered ? interner.union(p, e) : p);
-    }
+    };
+    put(e, 0);
+    if (child instanceof Int32Array) for (let i = 0; i < child.length; i += 2) liftOne(child[i], child[i + 1]);
+    else if (child) for (const [x, p] of child) liftOne(x, p);
   };
 
   const countState = (depth: number): boolean => {
@@ -450,7 +497,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
       for (let k = onPathAt + 1; k < stack.length; k++) stack[k].cycleTo = Math.min(stack[k].cycleTo, onPathAt);
       if (parent) {
         parent.cycleTo = Math.min(parent.cycleTo, onPathAt);
-        lift(parent.summary, parent.ev, new Map());
+        lift(parent.summary, parent.ev, undefined);
       }
       return 'ok';
     }
@@ -488,7 +535,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
     }
     if (lagBound !== undefined && informerLag(world, lagBound.unit) > lagBound.max) {
       stats.lagPruned++;
-      visited.set(key, { sleep: new Set(), dead: false, overLag: true });
+      visited.set(key, { sleep: NO_SLEEP, dead: false, overLag: true });
       return 'overLag';
     }
     const actions = new Map<string, Action>();
@@ -510,7 +557,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
     onPath.delete(key);
     stack.pop();
     const complete = frame.cycleTo >= stack.length;
-    visited.set(key, { sleep: new Set(sleep.keys()), summary: complete && !stopped ? frame.summary : undefined, dead: false });
+    visited.set(key, { sleep: frozen.sleep(sleep.keys()), ...(complete && !stopped ? { summary: frozen.summary(frame.summary) } : {}), dead: false });
     if (parent) {
       lift(parent.summary, parent.ev, frame.summary);
       if (frame.cycleTo < parent.cycleTo) parent.cycleTo = frame.cycleTo;
@@ -519,7 +566,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
   };
 
   const markDead = (key: number): 'dead' => {
-    visited.set(key, { sleep: new Set(), dead: true });
+    visited.set(key, { sleep: NO_SLEEP, dead: true });
     return 'dead';
   };
 
@@ -562,7 +609,7 @@ export function sourceDpor(ctx: CheckContext, keyOf: (w: World, h: Histories) =>
         outcome = visit(r.world, undefined, depth + 1, childSleep, childAll);
       }
       frame.doneFps.set(next.id, ce);
-      if (outcome !== 'ok') lift(frame.summary, e, new Map());
+      if (outcome !== 'ok') lift(frame.summary, e, undefined);
       if (outcome === 'dead') fullyExpand(frame);
     }
   };
