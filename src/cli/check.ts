@@ -210,7 +210,7 @@ export async function checkCommand(args: readonly string[], io: CliIo, catalog: 
   if (outcome === INTERRUPTED || outcome === OUT_OF_MEMORY) {
     const where = choice.name ? `scenario ${choice.name}` : 'generated scenarios';
     const repeat = rerunCommand('check', [...catalog.argsOf(model.name), model.name], p, CHECK_OPTIONS, { set: { seed: String(seed) } });
-    return interrupted(io, json, outcome, {
+    return stoppedEarly(io, json, outcome, {
       head: `${model.name}/${variant ?? Object.keys(model.variants)[0]}, ${where}: no violation of ${properties.join(', ')} in the runs done`,
       covered: `random search: at least ${formatCount(runsDone)} of ${formatCount(numRuns)} runs, seed ${seed}, ${formatDuration(progress.elapsed())}`,
       rerun: repeat,
@@ -298,7 +298,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   if (outcome === INTERRUPTED || outcome === OUT_OF_MEMORY) {
     const v = variant ?? Object.keys(model.variants)[0];
     const depthCovered = last.completeDepth !== undefined ? `every path of up to ${last.completeDepth} steps checked` : 'no depth is known to be covered completely';
-    return interrupted(io, json, outcome, {
+    return stoppedEarly(io, json, outcome, {
       head: `${model.name}/${v}, scenario ${choice.name}: no violation of ${properties.join(', ')} in the states explored`,
       covered: `exhaustive search: ${
         last.states
@@ -320,8 +320,8 @@ export async function exploreCommand(args: readonly string[], io: CliIo, catalog
   });
 }
 
-/** After Ctrl-C: what was covered (TLC prints it too), as text or one JSON object; exit 130. */
-function interrupted(io: CliIo, json: boolean, stop: SearchStop, s: { head: string; covered: string; rerun: string; data: Record<string, unknown> }): number {
+/** After Ctrl-C (exit 130) or a worker out of JS heap (exit 3): what was covered (TLC prints it too), as text or one JSON object. */
+function stoppedEarly(io: CliIo, json: boolean, stop: SearchStop, s: { head: string; covered: string; rerun: string; data: Record<string, unknown> }): number {
   const oom = stop === OUT_OF_MEMORY;
   const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
   const hint = `lower --max-states, or raise the JS heap limit (${formatCount(heapMb)} MB): NODE_OPTIONS=--max-old-space-size=MB`;
