@@ -27,12 +27,7 @@ export interface SearchRunners {
 export async function runSearch(io: CliIo, catalog: ModelCatalog, model: ModelDef<any>, workers: number | undefined, run: SearchRunners): Promise<CheckReport | SearchStop> {
   if (!io.onInterrupt) {
     if (!workers) return run.inProcess();
-    try {
-      return await run.parallel(catalog.refOf(model), workers);
-    } catch (e) {
-      if (e instanceof OutOfMemoryError) return OUT_OF_MEMORY;
-      throw e;
-    }
+    return run.parallel(catalog.refOf(model), workers).catch(stopOf);
   }
   let ref: ModelRef;
   try {
@@ -50,10 +45,15 @@ export async function runSearch(io: CliIo, catalog: ModelCatalog, model: ModelDe
     const { shards: _s, ...stats } = report.stats;
     return { ...report, stats };
   } catch (e) {
-    if (e instanceof InterruptedError) return INTERRUPTED;
-    if (e instanceof OutOfMemoryError) return OUT_OF_MEMORY;
-    throw e;
+    return stopOf(e);
   } finally {
     off();
   }
+}
+
+/** A search's early stop as the value the commands report; any other error goes on up. */
+function stopOf(e: unknown): SearchStop {
+  if (e instanceof InterruptedError) return INTERRUPTED;
+  if (e instanceof OutOfMemoryError) return OUT_OF_MEMORY;
+  throw e;
 }
