@@ -21,7 +21,7 @@ import type { Action } from './actions.ts';
 import { injectApiError } from './faults.ts';
 import { performLocal, performScheduling, touchQueue } from './perform.ts';
 import { withKey, withoutKey } from './records.ts';
-import { abandonIfPromise, type DriveInput, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
+import { abandonIfPromise, type DriveInput, received, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
 import { type ControllerDef, ExternalError, type QueueDef } from './system.ts';
 import * as wq from './workqueue.ts';
 import type { ControllerState, EffectResult, Inflight, ResultList, World } from './world.ts';
@@ -234,10 +234,15 @@ export function runResume(eng: Engine, txn: StepTxn, ctrl: string, inflightId: s
   const gen = (f instanceof InflightRecord ? f.takeGenerator() : undefined) ?? replay(eng, f);
   const e = f.pending;
   let input: DriveInput = fail ? injectApiError(txn, e) : performScheduling(eng, txn, ctrl, inflightId, e);
-  // ctx.ignoreResult: a success is neither passed on nor recorded (errors are).
-  if (input.kind === 'next' && (e as MarkedEffect).discardResult) input = { ...input, value: undefined };
+  try {
+    input = received(e, input, eng.options.keepFullResults);
+  } catch (err) {
+    txn.fail({ kind: 'bad-effect', message: `${f.handler}(${f.key}): ctx.keep threw ${errorText(err)}`, actionId });
+    return;
+  }
   drive(eng, txn, f, gen, input, actionId);
 }
+
 
 /** Rebuild a handler's generator by feeding it its recorded results (a different branch consumed the live one). */
 function replay(eng: Engine, f: Inflight): Gen {
@@ -312,7 +317,7 @@ function drive(eng: Engine, txn: StepTxn, base: Omit<Inflight, 'pending'>, gen: 
       return;
     }
     try {
-      current = performLocal(eng, txn, ctrl, e);
+      current = received(e, performLocal(eng, txn, ctrl, e), eng.options.keepFullResults);
     } catch (err) {
       txn.fail({ kind: 'bad-effect', message: `${base.handler}(${base.key}): ${errorText(err)}`, actionId });
       return;
@@ -356,7 +361,8 @@ function finishTask(eng: Engine, txn: StepTxn, ctrl: string, task: string): void
 }
 
 function withResult(results: ResultList | undefined, input: DriveInput): ResultList {
-  const head: EffectResult = input.kind === 'next' ? { ok: true, value: input.value } : { ok: false, error: input.error };
+  const head: EffectResult =
+    input.kind === 'throw' ? { ok: false, error: input.error } : input.raw !== undefined ? { ok: true, value: input.value, raw: input.raw } : { ok: true, value: input.value };
   return { head, tail: results, length: (results?.length ?? 0) + 1 };
 }
 

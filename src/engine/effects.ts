@@ -74,9 +74,10 @@ export type Effect =
 
 /**
  * An effect as the engine receives it: {@link ReconcileContext.ignoreResult} marks a call whose
- * answer the handler does not use, so the answer is neither passed on nor recorded.
+ * answer the handler does not use, so the answer is neither passed on nor recorded;
+ * {@link ReconcileContext.keep} one of whose answer only `keep(answer)` is.
  */
-export type MarkedEffect = Effect & { readonly discardResult?: true };
+export type MarkedEffect = Effect & { readonly discardResult?: true; readonly keep?: (answer: unknown) => unknown };
 
 /**
  * The `op` of an {@link Effect} (`'get'`, `'create'`, `'external'`, `'lock'`, ...).
@@ -304,6 +305,15 @@ export interface ReconcileContext<M = unknown> {
    * exhaustive search does not tell apart states that differ only in an answer it dropped.
    */
   ignoreResult(call: Generator<Effect, unknown, unknown>): Generator<Effect, void, unknown>;
+  /**
+   * Make one call (an API call, a lister read, an external call) and receive only
+   * `part(answer)`: what the Go code goes on to use of it, e.g. the length of a LIST it only
+   * counts (`ctx.keep(ctx.lister<IP>('IP').list(sel), (ips) => ips.length)`). The engine records
+   * only that part for replay and fingerprints, so exhaustive search does not tell apart states
+   * that differ only in the rest. Sound by construction: the handler never sees the rest. Errors
+   * are thrown as usual. `part` must be pure; `call` must make exactly one effect.
+   */
+  keep<T, R>(call: Generator<Effect, T, unknown>, part: (answer: T) => R): Generator<Effect, R, unknown>;
 }
 
 function* perform<T>(effect: Effect): Generator<Effect, T, unknown> {
@@ -388,5 +398,21 @@ export const reconcileContext: ReconcileContext<any> = {
       }
       next = call.next(answer);
     }
+  },
+  *keep<T, R>(call: Generator<Effect, T, unknown>, part: (answer: T) => R): Generator<Effect, R, unknown> {
+    const first = call.next();
+    if (first.done) throw new Error('ctx.keep: the call made no effect');
+    let kept: R;
+    try {
+      // The engine hands back part(answer); the call only passes its answer through.
+      kept = (yield { ...first.value, keep: part as (answer: unknown) => unknown } as MarkedEffect) as R;
+    } catch (e) {
+      // An error goes through the call (so its own try/finally runs) to the caller of keep.
+      call.throw(e);
+      throw new Error('ctx.keep: the call swallowed its error; catch it around ctx.keep instead');
+    }
+    const rest = call.next(kept as unknown);
+    if (!rest.done) throw new Error('ctx.keep: the call made more than one effect');
+    return kept;
   },
 };

@@ -292,6 +292,8 @@ function inflightCanon(f: Inflight): Canon {
     if (h.ok) {
       m.mix(T_OK);
       m.mix(canon(h.value));
+      // EngineOptions.keepFullResults: the unreduced search that ctx.keep is tested against.
+      if (h.raw !== undefined) m.mix(canon(h.raw));
     } else {
       m.mix(T_THROWN);
       m.mix(canon(h.error));

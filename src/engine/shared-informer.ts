@@ -19,7 +19,7 @@ import { applyDelta, deltaLabel, popDeltas, popSizes, relist, resync } from './i
 import { informerOf, listCache } from './lister.ts';
 import { trackedUpdate } from './memory-footprint.ts';
 import { enqueue, performLocal, record } from './perform.ts';
-import { abandonIfPromise, type DriveInput, type Engine, errorText, isApiError, type StepTxn } from './step.ts';
+import { abandonIfPromise, type DriveInput, type Engine, errorText, isApiError, received, type StepTxn } from './step.ts';
 import type { HandlerContext } from './system.ts';
 import { WatchedEvent } from './watch.ts';
 import type { ControllerState, PendingEvent } from './world.ts';
@@ -195,6 +195,8 @@ class EventHandlerContext implements HandlerContext<any> {
       } else {
         input = performLocal(eng, txn, ctrl, e);
       }
+      // ctx.ignoreResult / ctx.keep mean the same here (nothing is recorded: the event handler runs within the step).
+      input = received(e, input, false);
     }
   }
   enqueue(queue: string, key: string): void {

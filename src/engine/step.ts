@@ -4,6 +4,7 @@
  * the input a handler generator is resumed with ({@link DriveInput}).
  */
 import { ApiError } from '../api/errors.ts';
+import type { MarkedEffect } from './effects.ts';
 import { emptyFootprint, type Footprint } from './footprint.ts';
 import type { ControllerDef, EngineOptions, ExternalSystemDef, SystemDef } from './system.ts';
 import type { ControllerState, Failure, World } from './world.ts';
@@ -21,7 +22,20 @@ export interface Engine {
 }
 
 /** What a handler generator is resumed with: a result, or an error thrown into it. */
-export type DriveInput = { kind: 'next'; value: unknown; first?: boolean } | { kind: 'throw'; error: unknown; first?: undefined };
+export type DriveInput = { kind: 'next'; value: unknown; first?: boolean; raw?: unknown } | { kind: 'throw'; error: unknown; first?: undefined };
+
+/**
+ * What of a successful answer the handler receives, and so what its record keeps: nothing for
+ * ctx.ignoreResult, `keep(answer)` for ctx.keep (with the whole answer beside it, fingerprinted
+ * only, under EngineOptions.keepFullResults). Errors pass unchanged.
+ */
+export function received(e: MarkedEffect, input: DriveInput, keepFullResults: boolean | undefined): DriveInput {
+  if (input.kind !== 'next') return input;
+  if (e.discardResult) return { ...input, value: undefined };
+  if (!e.keep) return input;
+  const value = e.keep(input.value);
+  return keepFullResults ? { kind: 'next', value, raw: input.value } : { kind: 'next', value };
+}
 
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;

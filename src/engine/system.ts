@@ -367,4 +367,11 @@ export interface EngineOptions {
   readonly maxLocalEffects?: number;
   /** Most scheduling points one reconcile may pass (catches handlers that never finish). */
   readonly maxReconcileSteps?: number;
+  /**
+   * Record the whole answer of every {@link ReconcileContext.keep} call next to the part the
+   * handler keeps, so fingerprints tell apart the states that `keep` merges. The handler still
+   * receives only the kept part: this is the unreduced search that the projection is tested
+   * against (test/check/reduction-soundness.test.ts), not a mode to run models in.
+   */
+  readonly keepFullResults?: boolean;
 }

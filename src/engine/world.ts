@@ -31,7 +31,10 @@ export interface InformerState {
 }
 
 /** One recorded effect result; a handler is rebuilt by replaying these. */
-export type EffectResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+export type EffectResult =
+  /** `raw`: the whole answer of a `ctx.keep` call when EngineOptions.keepFullResults is set (fingerprinted, never replayed). */
+  | { readonly ok: true; readonly value: unknown; readonly raw?: unknown }
+  | { readonly ok: false; readonly error: unknown };
 
 /** Persistent list of results, newest first (O(1) append, shared between branches). */
 export interface ResultList {

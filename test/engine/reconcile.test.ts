@@ -408,3 +408,82 @@ describe('ctx.ignoreResult: a call whose answer the handler drops', () => {
     expect(seen).toEqual([undefined, 'NotFound']);
   });
 });
+
+describe('ctx.keep: a call of whose answer the handler keeps one part', () => {
+  /** Reads ConfigMap a live (keeps its data.v), then its cached copy (keeps whether it has data), then pauses at a GET of b. */
+  function keeper(seen: unknown[]): ControllerDef<null> {
+    function* h(ctx: ReconcileContext<null>, key: string): Generator<Effect, void, unknown> {
+      const [ns, name] = key.split('/');
+      if (name !== 'a') return;
+      seen.push(yield* ctx.keep(ctx.client.get('ConfigMap', ns, name), (o) => (o.data as Record<string, string> | undefined)?.v));
+      seen.push(yield* ctx.keep(ctx.lister('ConfigMap').get(ns, name), (o) => o.data !== undefined));
+      try {
+        yield* ctx.keep(ctx.client.get('ConfigMap', ns, 'missing'), () => 'never');
+        seen.push('no error');
+      } catch (e) {
+        seen.push(isApiError(e) ? (e as ApiError).reason : 'other');
+      }
+    }
+    return { name: 'k', initialMemory: null, watches: { ConfigMap: enqueueOnAddAndUpdate('q') }, queues: { q: { workers: 1, reconcile: h } } };
+  }
+  const withData: Scenario = { setup: [createOp(namespaceObj())], ops: [createOp({ ...configMap('a'), data: { v: '1', other: 'x' } })] };
+  const start = [/^user: create/, /^deliver /, /k\/q: h\(default\/a\) begin/] as const;
+
+  it('passes on and records only the part, for API calls and lister reads; an error still throws', () => {
+    const seen: unknown[] = [];
+    const r = new Run(sim(keeper(seen)), withData).steps(...start);
+    r.step(/GET ConfigMap\/default\/a/);
+    const f = Object.values(r.world.controllers.k.inflight)[0];
+    // Newest first: the lister read (local, in the same step), then the live GET.
+    expect(f.results?.head).toEqual({ ok: true, value: true });
+    expect(f.results?.tail?.head).toEqual({ ok: true, value: '1' });
+    r.step(/GET ConfigMap\/default\/missing/);
+    expect(seen).toEqual(['1', true, 'NotFound']);
+  });
+
+  it('a replayed handler receives the kept parts again (a second branch resumes the same record)', () => {
+    const seen: unknown[] = [];
+    const r = new Run(sim(keeper(seen)), withData).steps(...start);
+    r.step(/GET ConfigMap\/default\/a/);
+    const w = r.world;
+    r.step(/GET ConfigMap\/default\/missing/);
+    // The live generator is used up: resuming from the same world replays the recorded parts.
+    const replayed: unknown[] = [];
+    new Run(sim(keeper(replayed)), withData, w).step(/GET ConfigMap\/default\/missing/);
+    expect(seen).toEqual(['1', true, 'NotFound']);
+    expect(replayed).toEqual(['1', true, 'NotFound']);
+  });
+
+  it('two worlds whose answers differ only outside the kept part have one fingerprint; keepFullResults tells them apart', () => {
+    const other: Scenario = { setup: [createOp(namespaceObj())], ops: [createOp({ ...configMap('a'), data: { v: '1', other: 'y' } })] };
+    const at = (options: EngineOptions, s: Scenario) => {
+      const r = new Run(sim(keeper([]), options), s).steps(...start);
+      r.step(/GET ConfigMap\/default\/a/);
+      return r.world;
+    };
+    const kept = at({}, withData);
+    const full = at({ keepFullResults: true }, withData);
+    expect(Object.values(full.controllers.k.inflight)[0].results?.tail?.head).toMatchObject({ ok: true, value: '1', raw: { data: { v: '1', other: 'x' } } });
+    expect(fingerprint(kept, 'exact')).not.toBe(fingerprint(full, 'exact'));
+    // Same kept parts from different objects: the in-flight records hash alike.
+    const inflightOf = (w: World) => Object.values(w.controllers.k.inflight)[0];
+    expect(inflightOf(kept).results).toEqual(inflightOf(at({}, other)).results);
+    // ... and the unreduced records differ (the raw answers are fingerprinted).
+    expect(inflightOf(full).results).not.toEqual(inflightOf(at({ keepFullResults: true }, other)).results);
+  });
+
+  it('a call that makes more than one effect is a handler failure, not a silent pass', () => {
+    function* two(ctx: ReconcileContext<null>): Generator<Effect, unknown, unknown> {
+      yield* ctx.client.get('ConfigMap', NS, 'a');
+      return yield* ctx.client.get('ConfigMap', NS, 'a');
+    }
+    function* h(ctx: ReconcileContext<null>): Generator<Effect, void, unknown> {
+      yield* ctx.keep(two(ctx), () => 1);
+    }
+    const c: ControllerDef<null> = { name: 'k', initialMemory: null, watches: { ConfigMap: enqueueOnAddAndUpdate('q') }, queues: { q: { workers: 1, reconcile: h } } };
+    const r = new Run(sim(c), createA).steps(/^user: create/, /^deliver /, /k\/q: h\(default\/a\) begin/);
+    r.step(/GET ConfigMap\/default\/a/);
+    expect(r.world.failure?.kind).toBe('handler-threw');
+    expect(r.world.failure?.message).toMatch(/ctx.keep: the call made more than one effect/);
+  });
+});
