@@ -94,6 +94,19 @@ export function* listerGet<T extends StoredObject>(ctx: Ctx, kind: string, names
   }
 }
 
+/**
+ * listerGet keeping only `part(object)` (ctx.keep): for a handler that goes on to read only that
+ * part, so states that differ in the rest of the cached object stay one state.
+ */
+export function* listerGetKeep<T extends StoredObject, R>(ctx: Ctx, kind: string, namespace: string | undefined, name: string, part: (object: T) => R): Generator<Effect, R | undefined, unknown> {
+  try {
+    return yield* ctx.keep(ctx.lister<T>(kind).get(namespace, name), part);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
 /** isPodAlive (pkg/controller/pod.go): terminal phase, or deletion grace period elapsed. */
 export function isPodAlive(pod: Pod, now: number, parse: (ts: string) => number | undefined): boolean {
   const phase = pod.status?.phase;

@@ -52,13 +52,13 @@ export function initIPAM(cfg: KubeOvnConfig) {
         const ip = pod.metadata.annotations?.[annotation(net.provider, 'ip_address')];
         if (pod.metadata.annotations?.[annotation(net.provider, 'allocated')] !== 'true' || !ip) continue;
         const port = portName(name, ns, net.provider);
-        const got = yield* allocateInIpam(ctx, (ipam) => getStaticAddress(ipam, podKey(ns, name), port, ip, net.subnet.metadata.name));
+        const got = yield* allocateInIpam(ctx, (ipam) => getStaticAddress(ipam, podKey(ns, name), port, ip, net.subnet));
         if (!got.ok) {
           yield* ctx.log(`InitIPAM: failed to init ip ${ip} of ${port}: ${got.error}`);
           continue;
         }
         const mac = pod.metadata.annotations?.[annotation(net.provider, 'mac_address')] ?? '';
-        yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: net.subnet.metadata.name, ip, mac, nodeName: pod.spec?.nodeName ?? '', podType: podTypeOf(pod) });
+        yield* createOrUpdateIPCR(ctx, cfg, { name: port, pod: name, namespace: ns, subnet: net.subnet, ip, mac, nodeName: pod.spec?.nodeName ?? '', podType: podTypeOf(pod) });
       }
     }
   };

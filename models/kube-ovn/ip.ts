@@ -1,7 +1,7 @@
 /** IP handlers of kube-ovn-controller (pkg/controller/ip.go). */
 import { isNotFound, type Effect, type EventHandlers } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGet, nothing } from './context.ts';
+import { type Ctx, type KubeOvnMemory, Q, SUBNET_KEY_MUTEX, listerGetKeep, nothing } from './context.ts';
 import { releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { OVN_NB, type LogicalSwitchPort } from './ovn.ts';
 import { FINALIZER_NEW, FINALIZER_V112, type IP, type Subnet, podKey } from './objects.ts';
@@ -46,9 +46,9 @@ export function ipHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory> {
  */
 export function handleAddIP(cfg: KubeOvnConfig) {
   return function* handleAddIP(ctx: Ctx, name: string): Generator<Effect, void, unknown> {
-    const ip = yield* listerGet<IP>(ctx, 'IP', undefined, name);
-    if (!ip) return;
-    const finalizers = ip.metadata.finalizers ?? [];
+    // Kept: the cached IP's finalizers (the merge patch is computed from them alone).
+    const finalizers = yield* listerGetKeep<IP, readonly string[]>(ctx, 'IP', undefined, name, (ip) => ip.metadata.finalizers ?? []);
+    if (!finalizers) return;
     if (cfg.ipFinalizerOnCreate && finalizers.length) return;
     if (finalizers.includes(cfg.finalizer)) return;
     try {
@@ -67,34 +67,40 @@ export function handleAddIP(cfg: KubeOvnConfig) {
  */
 export function handleUpdateIP(cfg: KubeOvnConfig) {
   return function* handleUpdateIP(ctx: Ctx, name: string): Generator<Effect, void, unknown> {
-    const ip = yield* listerGet<IP>(ctx, 'IP', undefined, name);
-    if (!ip || !ip.metadata.deletionTimestamp) return;
-    const subnetName = ip.spec!.subnet;
+    // Kept: what the handler reads of the cached IP below.
+    const ip = yield* listerGetKeep(ctx, 'IP', undefined, name, (o: IP) => ({
+      terminating: !!o.metadata.deletionTimestamp,
+      finalizers: o.metadata.finalizers ?? [],
+      spec: { subnet: o.spec!.subnet, macAddress: o.spec!.macAddress, namespace: o.spec!.namespace, podName: o.spec!.podName },
+    }));
+    if (!ip || !ip.terminating) return;
+    const subnetName = ip.spec.subnet;
     const body = function* (): Generator<Effect, void, unknown> {
-      let subnet: Subnet | undefined;
+      // Kept of the subnet: that the lister has it; of the port: its MAC.
+      let subnetCached = false;
       try {
-        subnet = yield* ctx.lister<Subnet>('Subnet').get(undefined, subnetName);
+        subnetCached = yield* ctx.keep(ctx.lister<Subnet>('Subnet').get(undefined, subnetName), () => true);
       } catch (e) {
         if (!(cfg.updateIPToleratesMissingSubnet && isNotFound(e))) throw e;
       }
       let cleanIPAM = true;
-      if (subnet) {
-        const port = yield* ctx.external<LogicalSwitchPort | undefined>(OVN_NB, 'getLogicalSwitchPort', { name });
-        if (port && (cfg.updateIPMasterCleanup || port.mac === ip.spec!.macAddress)) {
+      if (subnetCached) {
+        const port = yield* ctx.keep(ctx.external<LogicalSwitchPort | undefined>(OVN_NB, 'getLogicalSwitchPort', { name }), (p) => (p ? { mac: p.mac } : undefined));
+        if (port && (cfg.updateIPMasterCleanup || port.mac === ip.spec.macAddress)) {
           yield* ctx.external(OVN_NB, 'deleteLogicalSwitchPort', { name });
         } else if (port) {
           cleanIPAM = false;
         }
       }
       if (cleanIPAM) {
-        const owner = podKey(ip.spec!.namespace, ip.spec!.podName);
+        const owner = podKey(ip.spec.namespace, ip.spec.podName);
         yield* ctx.updateMemory((m) => ({
           ...m,
           ipam: cfg.updateIPMasterCleanup ? releaseAddressByNic(m.ipam, owner, name, subnetName) : releaseAddressByPod(m.ipam, name, subnetName),
         }), nothing);
       }
       // handleDelIPFinalizer
-      const finalizers = ip.metadata.finalizers ?? [];
+      const finalizers = ip.finalizers;
       if (finalizers.length === 0) return;
       const ours = cfg.updateIPMasterCleanup ? [FINALIZER_V112, FINALIZER_NEW] : [cfg.finalizer];
       const keep = finalizers.filter((f) => !ours.includes(f));

@@ -4,25 +4,32 @@
  */
 import { isNotFound, type Effect, type StoredObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, listerGet } from './context.ts';
+import { type Ctx, listerGetKeep } from './context.ts';
 import { DEFAULT_PROVIDER, LOGICAL_SWITCH_ANNOTATION, NETWORKS_ANNOTATION, type Pod, type Subnet, annotation, attachmentProvider } from './objects.ts';
 
+/**
+ * Go's kubeovnNet, as far as the model uses it: the provider and the subnet's name (the model's
+ * handlers read nothing else of the *Subnet it points to, so that is all they keep of the lister
+ * reads: ctx.keep).
+ */
 export interface PodNet {
   readonly provider: string;
-  readonly subnet: Subnet;
+  readonly subnet: string;
   readonly isDefault: boolean;
 }
 
+const nameOf = (s: Subnet): string => s.metadata.name;
+
 // mirrors pkg/controller/pod.go getPodDefaultSubnet (v1.12.28 ~1337; master ~1967 with #5364)
-function* getPodDefaultSubnet(ctx: Ctx, pod: Pod, ignoreMissing: boolean): Generator<Effect, Subnet | undefined, unknown> {
+function* getPodDefaultSubnet(ctx: Ctx, pod: Pod, ignoreMissing: boolean): Generator<Effect, string | undefined, unknown> {
   let name = pod.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION];
   if (!name) {
     // Simplification: the namespace's first logical_switch, else ovn-default (no "first with free IPs" search).
-    const ns = yield* listerGet<StoredObject>(ctx, 'Namespace', undefined, pod.metadata.namespace!);
-    name = ns?.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION]?.split(',')[0] || 'ovn-default';
+    const switches = yield* listerGetKeep(ctx, 'Namespace', undefined, pod.metadata.namespace!, (ns: StoredObject) => ns.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION]);
+    name = switches?.split(',')[0] || 'ovn-default';
   }
   try {
-    return yield* ctx.lister<Subnet>('Subnet').get(undefined, name);
+    return yield* ctx.keep(ctx.lister<Subnet>('Subnet').get(undefined, name), nameOf);
   } catch (e) {
     if (ignoreMissing && isNotFound(e)) return undefined;
     throw e;
@@ -33,13 +40,14 @@ function* getPodDefaultSubnet(ctx: Ctx, pod: Pod, ignoreMissing: boolean): Gener
 function* getPodAttachmentNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, ignoreMissing: boolean): Generator<Effect, PodNet[], unknown> {
   const raw = pod.metadata.annotations?.[NETWORKS_ANNOTATION];
   if (!raw) return [];
-  const subnets = yield* ctx.lister<Subnet>('Subnet').list();
+  // Kept: each subnet's name and provider (what the lookup by provider below reads).
+  const subnets = yield* ctx.keep(ctx.lister<Subnet>('Subnet').list(), (all) => all.map((s) => ({ name: s.metadata.name, provider: s.spec?.provider })));
   const out: PodNet[] = [];
   for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [nadNs, nadName] = entry.includes('/') ? entry.split('/') : [pod.metadata.namespace!, entry];
     const provider = attachmentProvider(nadName, nadNs);
     try {
-      if (cfg.nadFromLister) yield* ctx.lister('NetworkAttachmentDefinition').get(nadNs, nadName);
+      if (cfg.nadFromLister) yield* ctx.ignoreResult(ctx.lister('NetworkAttachmentDefinition').get(nadNs, nadName));
       else yield* ctx.ignoreResult(ctx.client.get('NetworkAttachmentDefinition', nadNs, nadName));
     } catch (e) {
       // #5929: for a deleting pod a missing NAD does not hide the network; the subnet comes from annotations.
@@ -47,11 +55,11 @@ function* getPodAttachmentNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, ignoreMiss
     }
     const subnetName =
       pod.metadata.annotations?.[annotation(provider, 'logical_switch')] ??
-      subnets.find((s) => s.spec?.provider === provider)?.metadata.name ??
+      subnets.find((s) => s.provider === provider)?.name ??
       pod.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION];
     if (!subnetName) continue;
     try {
-      out.push({ provider, subnet: yield* ctx.lister<Subnet>('Subnet').get(undefined, subnetName), isDefault: false });
+      out.push({ provider, subnet: yield* ctx.keep(ctx.lister<Subnet>('Subnet').get(undefined, subnetName), nameOf), isDefault: false });
     } catch (e) {
       if (!(ignoreMissing && isNotFound(e))) throw e;
     }

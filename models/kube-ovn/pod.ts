@@ -1,7 +1,7 @@
 /** Pod handlers of kube-ovn-controller (pkg/controller/pod.go). */
 import { isNotFound, jsonEqual, parseTimestamp, reconcileContext, ReconcileError, type Effect, type EventHandlers, type HandlerContext, type KubeObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
-import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, allocateInIpam, errorMessage, isPodAlive, listerGet, nothing, withoutKey } from './context.ts';
+import { type Ctx, DELETING_POD_DROP_MS, type KubeOvnMemory, POD_KEY_MUTEX, Q, SUBNET_KEY_MUTEX, allocateInIpam, errorMessage, isPodAlive, listerGet, listerGetKeep, nothing, withoutKey } from './context.ts';
 import { getRandomAddress, releaseAddressByNic, releaseAddressByPod } from './ipam.ts';
 import { allocatedProviders, getPodKubeovnNets, type PodNet } from './nets.ts';
 import { OVN_NB } from './ovn.ts';
@@ -151,24 +151,25 @@ function* allocateNet(ctx: Ctx, cfg: KubeOvnConfig, pod: Pod, net: PodNet, annot
   // getNameByPod: a VM pod's IPAM owner, port and IP CR are named after the VM (keep-vm-ip).
   const name = nameByPod(cfg, pod);
   const key = podKey(ns, name);
-  const subnetName = net.subnet.metadata.name;
+  const subnetName = net.subnet;
   if (cfg.fix2SubnetLock) {
-    // Proposed fix 2: under the subnet lock, re-read the subnet live and refuse a terminating one.
-    let live: Subnet;
+    // Proposed fix 2: under the subnet lock, re-read the subnet live and refuse a terminating one
+    // (kept: only whether it is terminating).
+    let terminating: boolean;
     try {
-      live = yield* ctx.client.get<Subnet>('Subnet', undefined, subnetName);
+      terminating = yield* ctx.keep(ctx.client.get<Subnet>('Subnet', undefined, subnetName), (s) => !!s.metadata.deletionTimestamp);
     } catch (e) {
       if (isNotFound(e)) throw new ReconcileError(`subnet ${subnetName} is gone`);
       throw e;
     }
-    if (live.metadata.deletionTimestamp) throw new ReconcileError(`subnet ${subnetName} is being deleted`);
+    if (terminating) throw new ReconcileError(`subnet ${subnetName} is being deleted`);
   }
   const port = portName(name, ns, net.provider);
   // acquireAddress -> ipam.GetRandomAddress (atomic under the IPAM mutex)
   const got = yield* allocateInIpam(ctx, (ipam) => getRandomAddress(ipam, key, port, subnetName));
   if (!got.ok) throw new ReconcileError(`failed to allocate address for ${port} in ${subnetName}: ${got.error}`);
-  // validatePodIP reads the subnet from the lister again
-  const subnet = yield* ctx.lister<Subnet>('Subnet').get(undefined, subnetName);
+  // validatePodIP reads the subnet from the lister again; the annotations below use its CIDR and gateway.
+  const subnet = yield* ctx.keep(ctx.lister<Subnet>('Subnet').get(undefined, subnetName), (s) => ({ spec: { cidrBlock: s.spec!.cidrBlock, gateway: s.spec!.gateway } }));
   const mac = macFor(got.ip);
   const p = net.provider;
   annotations[annotation(p, 'ip_address')] = got.ip;
@@ -202,7 +203,7 @@ export function handleAddOrUpdatePod(cfg: KubeOvnConfig) {
       if (needed.length === 0) return;
       const annotations: Record<string, string> = { ...pod.metadata.annotations };
       for (const net of needed) {
-        if (cfg.fix2SubnetLock) yield* ctx.withLock(SUBNET_KEY_MUTEX, net.subnet.metadata.name, () => allocateNet(ctx, cfg, pod, net, annotations));
+        if (cfg.fix2SubnetLock) yield* ctx.withLock(SUBNET_KEY_MUTEX, net.subnet, () => allocateNet(ctx, cfg, pod, net, annotations));
         else yield* allocateNet(ctx, cfg, pod, net, annotations);
       }
       // One JSON merge patch of the changed annotations (GenerateMergePatchPayload from the cached pod; no RV).
@@ -248,8 +249,9 @@ function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod:
   {
     yield* ctx.withLock(POD_KEY_MUTEX, podLockKey, function* () {
       const [ns, podName] = splitKey(podLockKey);
-      const current = yield* listerGet<Pod>(ctx, 'Pod', ns, podName);
-      if (current && current.metadata.uid !== pod.metadata.uid) return;
+      // Kept: the cached pod's uid (a pod re-created under the same name is not this one).
+      const currentUid = yield* listerGetKeep<Pod, string | undefined>(ctx, 'Pod', ns, podName, (p) => p.metadata.uid);
+      if (currentUid !== undefined && currentUid !== pod.metadata.uid) return;
       // getNameByPod: a VM pod's addresses, ports and IP CRs carry the VM's name (~919, ~930).
       const name = nameByPod(cfg, pod);
       const key = podKey(ns, name);
@@ -283,7 +285,7 @@ function* deletePodLocked(ctx: Ctx, cfg: KubeOvnConfig, podLockKey: string, pod:
           } catch (e) {
             if (!isNotFound(e)) throw e;
           }
-          const subnetName = net.subnet.metadata.name;
+          const subnetName = net.subnet;
           yield* ctx.updateMemory((m) => ({ ...m, ipam: releaseAddressByNic(m.ipam, key, ipName, subnetName) }), nothing);
           yield* ctx.enqueue(Q.updateSubnetStatus, subnetName);
         }

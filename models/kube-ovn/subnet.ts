@@ -30,14 +30,19 @@ export function subnetHandlers(cfg: KubeOvnConfig): EventHandlers<KubeOvnMemory>
   };
 }
 
-/** IP CRs a subnet counts: by the `<subnet>=""` label (v1.12) or by spec.subnet (master #6814). */
-function* countedIPs(ctx: Ctx, cfg: KubeOvnConfig, name: string, live: boolean): Generator<Effect, IP[], unknown> {
+/**
+ * How many IP CRs a subnet counts: by the `<subnet>=""` label (v1.12) or by spec.subnet (master
+ * #6814). The handler keeps only the number (ctx.keep): calcSubnetStatusIP uses
+ * `len(podUsedIPs)` (v1.12.28 subnet.go ~2137; the excludeIps loop is not modelled), and fix 2's
+ * finalizer decision only compares the count with 0.
+ */
+function* countedIPs(ctx: Ctx, cfg: KubeOvnConfig, name: string, live: boolean): Generator<Effect, number, unknown> {
   if (cfg.countBySpec) {
-    const all = live ? yield* ctx.client.list<IP>('IP') : yield* ctx.lister<IP>('IP').list();
-    return all.filter((ip) => ip.spec?.subnet === name || (ip.spec?.attachSubnets ?? []).includes(name));
+    const counts = (all: readonly IP[]) => all.filter((ip) => ip.spec?.subnet === name || (ip.spec?.attachSubnets ?? []).includes(name)).length;
+    return yield* ctx.keep(live ? ctx.client.list<IP>('IP') : ctx.lister<IP>('IP').list(), counts);
   }
   const sel = { labelSelector: `${name}=` };
-  return live ? yield* ctx.client.list<IP>('IP', sel) : yield* ctx.lister<IP>('IP').list(sel);
+  return yield* ctx.keep(live ? ctx.client.list<IP>('IP', sel) : ctx.lister<IP>('IP').list(sel), (ips) => ips.length);
 }
 
 /**
@@ -95,7 +100,7 @@ function* patchSubnetStatus(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet, reason
  */
 function* calcSubnetStatusIP(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): Generator<Effect, Subnet, unknown> {
   const name = subnet.metadata.name;
-  const using = (yield* countedIPs(ctx, cfg, name, false)).length;
+  const using = yield* countedIPs(ctx, cfg, name, false);
   const { pool, range } = yield* ctx.memory((m) => ({ pool: m.ipam[name]?.pool.length ?? 0, range: usingRange(m.ipam, name) }));
   const ipFields = { v4usingIPs: using, v4availableIPs: Math.max(0, pool - using), v4usingIPRange: range };
   const status: SubnetStatus = { ...subnet.status, ...ipFields };
@@ -131,7 +136,7 @@ function* handleSubnetFinalizer(ctx: Ctx, cfg: KubeOvnConfig, subnet: Subnet): G
     }
     return false;
   }
-  const usingIPs = cfg.fix2SubnetLock ? (yield* countedIPs(ctx, cfg, subnet.metadata.name, true)).length : (subnet.status?.v4usingIPs ?? 0);
+  const usingIPs = cfg.fix2SubnetLock ? yield* countedIPs(ctx, cfg, subnet.metadata.name, true) : (subnet.status?.v4usingIPs ?? 0);
   if (usingIPs !== 0) return false;
   const ours = cfg.finalizer === FINALIZER_NEW ? [FINALIZER_V112, FINALIZER_NEW] : [cfg.finalizer];
   yield* write(finalizers.filter((f) => !ours.includes(f)));

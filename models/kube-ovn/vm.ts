@@ -9,7 +9,7 @@ import { isNotFound, type Effect, type StoredObject } from '../../src/index.ts';
 import type { KubeOvnConfig } from './config.ts';
 import type { Ctx } from './context.ts';
 import { type Pod, type Subnet, LOGICAL_SWITCH_ANNOTATION, VM_INSTANCE_KIND, VM_POD_TYPE, podKey } from './objects.ts';
-import { listerGet } from './context.ts';
+import { listerGetKeep } from './context.ts';
 
 /** isVMPod (pod.go ~1819): the name of the VMI owning the pod (== the VM's name), if any. */
 export function vmOfPod(pod: Pod): string | undefined {
@@ -33,10 +33,10 @@ export function podTypeOf(pod: Pod): string {
   return vmOfPod(pod) ? VM_POD_TYPE : '';
 }
 
-/** A live GET: the object, undefined on NotFound; other errors propagate. */
-function* liveGet(ctx: Ctx, kind: string, ns: string, name: string): Generator<Effect, StoredObject | undefined, unknown> {
+/** A live GET keeping only `part(object)` (ctx.keep), undefined on NotFound; other errors propagate. */
+function* liveGet<R>(ctx: Ctx, kind: string, ns: string, name: string, part: (object: StoredObject) => R): Generator<Effect, R | undefined, unknown> {
   try {
-    return yield* ctx.client.get(kind, ns, name);
+    return yield* ctx.keep(ctx.client.get(kind, ns, name), part);
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
@@ -51,14 +51,16 @@ function* liveGet(ctx: Ctx, kind: string, ns: string, name: string): Generator<E
 export function* isVMToDel(ctx: Ctx, pod: Pod, vmName: string): Generator<Effect, boolean, unknown> {
   const ns = pod.metadata.namespace!;
   try {
-    const vmi = yield* liveGet(ctx, VM_INSTANCE_KIND, ns, vmName);
+    const vmi = yield* liveGet(ctx, VM_INSTANCE_KIND, ns, vmName, (o) => ({
+      ownedByVM: (o.metadata.ownerReferences ?? []).some((r) => r.kind === 'VirtualMachine'),
+      terminating: !!o.metadata.deletionTimestamp,
+    }));
     if (vmi) {
-      const ownedByVM = (vmi.metadata.ownerReferences ?? []).some((o) => o.kind === 'VirtualMachine');
-      if (!ownedByVM && vmi.metadata.deletionTimestamp) return true;
-      if (!vmi.metadata.deletionTimestamp) return false;
+      if (!vmi.ownedByVM && vmi.terminating) return true;
+      if (!vmi.terminating) return false;
     }
-    const vm = yield* liveGet(ctx, 'VirtualMachine', ns, vmName);
-    return !vm || !!vm.metadata.deletionTimestamp;
+    const vmTerminating = yield* liveGet(ctx, 'VirtualMachine', ns, vmName, (o) => !!o.metadata.deletionTimestamp);
+    return vmTerminating === undefined || vmTerminating;
   } catch {
     return false;
   }
@@ -72,12 +74,14 @@ export function* isVMToDel(ctx: Ctx, pod: Pod, vmName: string): Generator<Effect
  */
 export function* appendCheckPodToDel(ctx: Ctx, pod: Pod, vmName: string): Generator<Effect, { toDel: boolean; error?: string }, unknown> {
   const ns = pod.metadata.namespace!;
-  const vm = yield* liveGet(ctx, 'VirtualMachine', ns, vmName);
+  // Kept of the VM: the logical switch its template asks for.
+  const vm = yield* liveGet(ctx, 'VirtualMachine', ns, vmName, (o) => ({
+    wanted: (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations?.[LOGICAL_SWITCH_ANNOTATION],
+  }));
   if (!vm) return { toDel: true };
   const subnetName = pod.metadata.annotations?.[LOGICAL_SWITCH_ANNOTATION];
   if (!subnetName) return { toDel: false };
-  const subnet = yield* listerGet<Subnet>(ctx, 'Subnet', undefined, subnetName);
-  if (!subnet) return { toDel: false, error: `subnets.kubeovn.io "${subnetName}" not found` };
-  const wanted = (vm.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations?.[LOGICAL_SWITCH_ANNOTATION];
-  return { toDel: wanted !== undefined && wanted !== subnetName };
+  const subnetCached = yield* listerGetKeep<Subnet, true>(ctx, 'Subnet', undefined, subnetName, () => true);
+  if (!subnetCached) return { toDel: false, error: `subnets.kubeovn.io "${subnetName}" not found` };
+  return { toDel: vm.wanted !== undefined && vm.wanted !== subnetName };
 }

@@ -227,3 +227,31 @@ describe('the idle-clock time abstraction against exact times', () => {
     expect(abstract.states).toBeLessThanOrEqual(exact!.states);
   });
 });
+
+/**
+ * What a handler keeps of an answer (ctx.keep: a LIST it only counts, a subnet it only names) is
+ * a projection of its in-flight record. It is exact by construction (the handler never receives
+ * the rest), and checked here against the unreduced search that fingerprints the whole answers
+ * too (EngineOptions.keepFullResults): the same stable states and verdicts on every Kube-OVN
+ * variant of the small scenarios and on two pods, never more states, and fewer somewhere.
+ */
+describe('what handlers keep of an answer (ctx.keep) against the whole answers', () => {
+  const small = ['subnet-held-by-live-pod', 'vm-stopped-subnet-deleted', 'serialized-idle'];
+  const cells: Array<readonly [string, string, number]> = [
+    ...Object.keys(kubeOvnModel.variants).flatMap((v) => small.map((s) => [v, s, 20_000] as const)),
+    ...['fix2+fix4', 'master'].map((v) => [v, 'two-pods', 60_000] as const),
+  ];
+  let fewer = 0;
+  test.each(cells)('%s/%s: same stable states and verdicts', { timeout: 120_000 }, (variant, scenario, cap) => {
+    const full = run(kubeOvnModel, variant, scenario, { por: false, bfsStates: 0, engine: { keepFullResults: true } }, cap);
+    expect(full, `${variant}/${scenario} with whole answers within ${cap} states`).toBeDefined();
+    const kept = run(kubeOvnModel, variant, scenario, { por: false, bfsStates: 0 }, cap)!;
+    expect([...kept.stable].sort()).toEqual([...full!.stable].sort());
+    expect(kept.verdicts).toEqual(full!.verdicts);
+    expect(kept.states).toBeLessThanOrEqual(full!.states);
+    if (kept.states < full!.states) fewer++;
+  });
+  test('the projection removes states on some cell (the comparison is not vacuous)', () => {
+    expect(fewer).toBeGreaterThan(0);
+  });
+});

@@ -154,7 +154,7 @@ describe('explore', () => {
     // With stable states the count is reported and the pass stands.
     const held = await run(['explore', 'kube-ovn', '--variant', 'v1.12.28', '--scenario', 'subnet-held-by-live-pod'], { cwd: dir });
     expect(held.code).toBe(0);
-    expect(held.stdout).toMatch(/^✓ kube-ovn\/v1\.12\.28, scenario subnet-held-by-live-pod: .*\n {2}exhaustive search: 1,615 states, [\d,]+ transitions, 4 stable, /);
+    expect(held.stdout).toMatch(/^✓ kube-ovn\/v1\.12\.28, scenario subnet-held-by-live-pod: .*\n {2}exhaustive search: 1,331 states, [\d,]+ transitions, 4 stable, /);
   });
 
   it('--lag-unit writes counts API writes (D9: the kubelet delete is one): serialized-idle settles within lag <= 1; a bad unit is a one-line error', async () => {
