@@ -16,7 +16,7 @@
  *   async function, a yielded Promise) end the execution with a failure.
  */
 import { describeEffect } from './describe.ts';
-import { type Effect, type MarkedEffect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
+import { type Effect, type ReconcileResult, ReconcileError, isEffect, isSchedulingPoint, reconcileContext } from './effects.ts';
 import type { Action } from './actions.ts';
 import { injectApiError } from './faults.ts';
 import { performLocal, performScheduling, touchQueue } from './perform.ts';
@@ -242,7 +242,6 @@ export function runResume(eng: Engine, txn: StepTxn, ctrl: string, inflightId: s
   }
   drive(eng, txn, f, gen, input, actionId);
 }
-
 
 /** Rebuild a handler's generator by feeding it its recorded results (a different branch consumed the live one). */
 function replay(eng: Engine, f: Inflight): Gen {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { run } from './helpers.ts';
 
 describe('demo', () => {
-  it('finds scenario A and a stuck Terminating object on v1.12.28, prints the timeline, the variant table and timings', async () => {
+  // The whole demo (about 70 s on a 2-core machine) is run: its own timeout, not the 60 s default.
+  it('finds scenario A and a stuck Terminating object on v1.12.28, prints the timeline, the variant table and timings', { timeout: 240_000 }, async () => {
     const r = await run(['demo']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
