@@ -85,13 +85,8 @@ export const POD_KEY_MUTEX = 'podKeyMutex';
 export const SUBNET_KEY_MUTEX = 'subnetKeyMutex';
 
 /** A lister Get that returns undefined on NotFound (the `k8serrors.IsNotFound(err) -> return nil` idiom). */
-export function* listerGet<T extends StoredObject>(ctx: Ctx, kind: string, namespace: string | undefined, name: string): Generator<Effect, T | undefined, unknown> {
-  try {
-    return yield* ctx.lister<T>(kind).get(namespace, name);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+export function listerGet<T extends StoredObject>(ctx: Ctx, kind: string, namespace: string | undefined, name: string): Generator<Effect, T | undefined, unknown> {
+  return listerGetKeep(ctx, kind, namespace, name, (o: T) => o);
 }
 
 /**
